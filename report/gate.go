@@ -111,7 +111,7 @@ func unknownMetricError(name string) error {
 		return fmt.Errorf("metric %q needs a statistic, as in %s.p99 (statistics: %s)",
 			name, name, strings.Join(phaseStatNames, ", "))
 	}
-	if s, ok := closest(name, metricNames); ok {
+	if s, ok := Closest(name, metricNames); ok {
 		return fmt.Errorf("unknown metric %q (did you mean %s?)", name, s)
 	}
 	phases := make([]string, 0, NumPhases)

@@ -1,8 +1,8 @@
 package report
 
-// closest returns the candidate with the smallest edit distance to name, and
+// Closest returns the candidate with the smallest edit distance to name, and
 // whether it is close enough to be worth suggesting. Ties go to the earlier candidate.
-func closest(name string, candidates []string) (string, bool) {
+func Closest(name string, candidates []string) (string, bool) {
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		if d := editDistance(name, c); bestDist < 0 || d < bestDist {

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/jitpsim/jitpsim/report"
 )
 
 // Error is a scenario problem located in its file.
@@ -245,37 +247,14 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 	return out
 }
 
-// suggest returns the candidate closest to s, if it is close enough to be a
-// likely misspelling.
+// suggest returns the candidate closest to s when it is close enough to be a
+// likely misspelling, or "".
 func suggest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/2+2
 	sort.Strings(candidates)
-	for _, c := range candidates {
-		if dist := editDistance(strings.ToLower(s), c); dist < bestDist {
-			best, bestDist = c, dist
-		}
+	if best, ok := report.Closest(strings.ToLower(s), candidates); ok {
+		return best
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }
 
 // TemplateJSON returns the provisioning template as JSON: the file's bytes, the
