@@ -1,0 +1,33 @@
+# jitpsim build, run and test targets. `make run` and `make test` are the two
+# set-up commands in the README.
+GO       ?= go
+BIN      := bin/jitpsim
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+SCENARIO ?= scenarios/smoke.yaml
+
+.PHONY: build run test bench lint fmt clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/jitpsim
+
+run: build
+	./$(BIN) run $(SCENARIO)
+
+# The test command CI runs (.ci/run calls exactly this).
+test: lint
+	$(GO) test -race -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 200x ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin

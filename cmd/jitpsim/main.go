@@ -1,0 +1,105 @@
+// Command jitpsim simulates fleets of IoT devices going through AWS IoT
+// Just-in-Time Provisioning, measures every phase, and passes or fails the
+// run against the scenario's gates.
+//
+// Usage:
+//
+//	jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet]
+//	jitpsim validate SCENARIO
+//	jitpsim version
+//
+// Exit codes: 0 every gate passed, 1 a gate failed, 2 bad usage or
+// configuration, 3 interrupted or aborted (the report is still written).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes, part of the CLI contract used by pipelines.
+const (
+	exitPass        = 0
+	exitGateFailed  = 1
+	exitUsage       = 2
+	exitInterrupted = 3
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// usageError is a problem with the command line or the configuration: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) (int, error)
+}
+
+var commands = map[string]command{
+	"run":      {"run a scenario and report", runCmd},
+	"validate": {"check a scenario file and exit 0 (valid) or 2", validateCmd},
+	"version":  {"print the version", versionCmd},
+}
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// realMain runs the command line and returns the exit code.
+func realMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitPass
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "jitpsim: unknown command %q\n", args[0])
+		printUsage(stderr)
+		return exitUsage
+	}
+	code, err := cmd.run(args[1:], stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "jitpsim %s: %v\n", args[0], err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return exitUsage
+		}
+		if code == exitPass {
+			code = exitUsage
+		}
+	}
+	return code
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `jitpsim: load-test AWS IoT Just-in-Time Provisioning with simulated devices
+
+Usage:
+  jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet]
+  jitpsim validate SCENARIO
+  jitpsim version
+
+Exit codes: 0 pass, 1 gate failed, 2 usage or configuration error, 3 interrupted.
+`)
+}
+
+func versionCmd(args []string, stdout, _ io.Writer) (int, error) {
+	if len(args) > 0 {
+		return exitUsage, usagef("version takes no arguments")
+	}
+	fmt.Fprintf(stdout, "jitpsim %s\n", version)
+	return exitPass, nil
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/jitpsim/jitpsim/report"
+	"github.com/jitpsim/jitpsim/scenario"
+	"github.com/jitpsim/jitpsim/sim"
+	"github.com/jitpsim/jitpsim/sim/localiot"
+	"github.com/jitpsim/jitpsim/sim/localiot/template"
+	"github.com/jitpsim/jitpsim/sim/pki"
+)
+
+// runOptions are the flags of `jitpsim run`.
+type runOptions struct {
+	out     string
+	state   string
+	devices int
+	rate    float64
+	quiet   bool
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
+	var o runOptions
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.StringVar(&o.out, "out", "", "write summary.json into this directory")
+	fs.StringVar(&o.state, "state", "", "keep the CA, device identities and the stand-in's registry here across runs")
+	fs.IntVar(&o.devices, "devices", 0, "override devices.count")
+	fs.Float64Var(&o.rate, "rate", 0, "override arrival.rate (devices per second)")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return exitUsage, err
+	}
+	if len(pos) != 1 {
+		return exitUsage, usagef("want one scenario file: jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R]")
+	}
+	s, err := scenario.Load(pos[0])
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	if err := s.Override(o.devices, o.rate); err != nil {
+		return exitUsage, usageError{err}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, s, o, stdout, stderr)
+}
+
+// run executes a loaded scenario against the embedded stand-in and writes the
+// report; it returns the exit code.
+func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr io.Writer) (int, error) {
+	tmpl, err := loadTemplate(s)
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	ca, err := loadCA(s, o.state)
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	if o.out != "" {
+		if err := os.MkdirAll(o.out, 0o755); err != nil {
+			return exitUsage, usagef("--out: %v", err)
+		}
+	}
+	ids := &sim.Identities{CA: ca, Scenario: s}
+	srvCfg := localiot.Config{ProvisionDelay: s.Target.ProvisionDelay}
+	if o.state != "" {
+		ids.Store = &pki.IdentityStore{Dir: filepath.Join(o.state, "devices")}
+		srvCfg.StateDir = filepath.Join(o.state, "localiot")
+	}
+	srv, err := localiot.New(srvCfg)
+	if err != nil {
+		return exitUsage, fmt.Errorf("local AWS IoT stand-in: %w", err)
+	}
+	if err := srv.Start(); err != nil {
+		return exitUsage, fmt.Errorf("local AWS IoT stand-in: %w", err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			_ = srv.Close()
+		}
+	}()
+	if _, err := srv.RegisterCA(ca.Cert, tmpl, true); err != nil {
+		return exitUsage, fmt.Errorf("register CA with the stand-in: %w", err)
+	}
+	before := srv.Stats()
+
+	rec := report.NewRecorder()
+	fleet := &sim.Fleet{
+		Scenario:   s,
+		Identities: ids,
+		Target:     sim.Target{Addr: srv.Addr(), ServerName: srv.ServerName(), RootCAs: srv.RootCAs()},
+		Recorder:   rec,
+	}
+	if !o.quiet {
+		fmt.Fprintf(stderr, "jitpsim: %s: %d devices at %g/s against the embedded AWS IoT stand-in on %s\n",
+			s.Name, s.Devices.Count, s.Arrival.Rate, srv.Addr())
+	}
+	start := time.Now()
+	stopProgress := startProgress(stderr, o.quiet, fleet, rec, s.Devices.Count, start)
+	_ = fleet.Run(ctx)
+	stopProgress()
+	elapsed := time.Since(start)
+	interrupted := ctx.Err() != nil
+
+	closed = true
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "jitpsim: closing the stand-in: %v\n", err)
+	}
+	after := srv.Stats()
+	sum := rec.Summarize(report.Meta{
+		Scenario:    s.Name,
+		Planned:     s.Devices.Count,
+		Duration:    elapsed,
+		Interrupted: interrupted,
+		Target:      targetCounters(before, after),
+	})
+	sum.Evaluate(s.Gates)
+	if err := report.WriteText(stdout, sum); err != nil {
+		return exitUsage, err
+	}
+	if o.out != "" {
+		if err := writeSummary(filepath.Join(o.out, "summary.json"), sum); err != nil {
+			return exitUsage, err
+		}
+	}
+	switch {
+	case interrupted:
+		return exitInterrupted, nil
+	case !sum.Passed:
+		return exitGateFailed, nil
+	}
+	return exitPass, nil
+}
+
+// targetCounters reports what the stand-in created during the run.
+func targetCounters(before, after localiot.Stats) map[string]int64 {
+	return map[string]int64{
+		"things_before":          int64(before.Things),
+		"things_after":           int64(after.Things),
+		"certificates_before":    int64(before.Certificates),
+		"certificates_after":     int64(after.Certificates),
+		"registrations":          after.Registrations - before.Registrations,
+		"provision_success":      after.ProvisionSuccess - before.ProvisionSuccess,
+		"provision_client_error": after.ProvisionClientError - before.ProvisionClientError,
+		"provision_server_error": after.ProvisionServerError - before.ProvisionServerError,
+		"connects_refused":       after.ConnectsRefused - before.ConnectsRefused,
+	}
+}
+
+func writeSummary(path string, sum *report.Summary) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteJSON(f, sum); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// loadTemplate returns the scenario's provisioning template, or the classic
+// walkthrough's when the scenario names none.
+func loadTemplate(s *scenario.Scenario) (*template.Template, error) {
+	data, err := s.TemplateJSON()
+	if err != nil {
+		return nil, fmt.Errorf("%s: template: %w", s.File, err)
+	}
+	if data == nil {
+		return template.Classic(), nil
+	}
+	t, err := template.Parse(data)
+	if err != nil {
+		where := s.File + ": template.inline"
+		if s.Template.File != "" {
+			where = s.Path(s.Template.File)
+		}
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	return t, nil
+}
+
+// loadCA loads the scenario's CA files, or the CA kept in the state
+// directory, or generates a new one.
+func loadCA(s *scenario.Scenario, state string) (*pki.CA, error) {
+	if s.CA.CertFile != "" {
+		return pki.LoadCA(s.Path(s.CA.CertFile), s.Path(s.CA.KeyFile))
+	}
+	kt, err := pki.ParseKeyType(s.CA.KeyType)
+	if err != nil {
+		return nil, err
+	}
+	if state != "" {
+		ca, _, err := pki.LoadOrCreateCA(filepath.Join(state, "ca"), s.CA.CommonName, kt)
+		return ca, err
+	}
+	return pki.NewCA(s.CA.CommonName, kt)
+}
