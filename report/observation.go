@@ -80,8 +80,6 @@ const (
 	OutcomeEchoLost Outcome = "echo_lost"
 	// OutcomeReconnectExhausted: every reconnect attempt after the drop failed.
 	OutcomeReconnectExhausted Outcome = "reconnect_exhausted"
-	// OutcomeIdempotencyViolation: the probe reconnect after success was dropped or refused.
-	OutcomeIdempotencyViolation Outcome = "idempotency_violation"
 	// OutcomeInterrupted: the run was stopped before the device finished.
 	OutcomeInterrupted Outcome = "interrupted"
 	// OutcomeError: anything else; the reason says what.
@@ -92,7 +90,7 @@ const (
 func Outcomes() []Outcome {
 	return []Outcome{OutcomeProvisioned, OutcomeAlreadyProvisioned, OutcomeNoDrop, OutcomeRejectedTLS,
 		OutcomeRejectedConnect, OutcomeTimeout, OutcomeSubscribeDenied, OutcomePublishDenied, OutcomeEchoLost,
-		OutcomeReconnectExhausted, OutcomeIdempotencyViolation, OutcomeInterrupted, OutcomeError}
+		OutcomeReconnectExhausted, OutcomeInterrupted, OutcomeError}
 }
 
 // Success reports whether the outcome counts as a device that works.
@@ -119,7 +117,8 @@ type Observation struct {
 	Attempts int
 	// IdempotencyChecked is true when the device ran the reconnect probe.
 	IdempotencyChecked bool
-	// IdempotencyViolated is true when the probe reconnect was dropped or refused.
+	// IdempotencyViolated is true when the probe reconnect was dropped or
+	// refused. It does not change Outcome, which describes the main session.
 	IdempotencyViolated bool
 	// Outcome is how the session ended.
 	Outcome Outcome

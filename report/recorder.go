@@ -88,7 +88,7 @@ func (r *Recorder) Record(o Observation) {
 	if outcome == "" {
 		outcome = OutcomeError
 	}
-	violated := o.IdempotencyViolated || outcome == OutcomeIdempotencyViolation
+	violated := o.IdempotencyViolated
 	checked := o.IdempotencyChecked || violated
 
 	r.mu.Lock()

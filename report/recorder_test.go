@@ -100,13 +100,13 @@ func TestRecorderCountsAndOutcomes(t *testing.T) {
 				{Outcome: OutcomeProvisioned, IdempotencyChecked: true},
 				{Outcome: OutcomeAlreadyProvisioned},
 				{Outcome: OutcomeTimeout, Reason: "connack timeout"},
-				{Outcome: OutcomeIdempotencyViolation}, // a violation implies a check
+				{Outcome: OutcomeAlreadyProvisioned, IdempotencyViolated: true}, // a violation implies a check
 				{Outcome: OutcomeProvisioned, IdempotencyChecked: true, IdempotencyViolated: true},
 			},
 			wantCompleted:  5,
-			wantSucceeded:  3,
-			wantFailed:     2,
-			wantOutcomes:   map[Outcome]int{OutcomeProvisioned: 2, OutcomeAlreadyProvisioned: 1, OutcomeTimeout: 1, OutcomeIdempotencyViolation: 1},
+			wantSucceeded:  4,
+			wantFailed:     1,
+			wantOutcomes:   map[Outcome]int{OutcomeProvisioned: 2, OutcomeAlreadyProvisioned: 2, OutcomeTimeout: 1},
 			wantIdempotent: Idempotency{Checked: 3, Violations: 2},
 		},
 		{

@@ -66,8 +66,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "jitpsim: unknown command %q\n", args[0])
-		printUsage(stderr)
+		fmt.Fprintf(stderr, "jitpsim: unknown command %q (commands: run, validate, version; see jitpsim help)\n", args[0])
 		return exitUsage
 	}
 	code, err := cmd.run(args[1:], stdout, stderr)

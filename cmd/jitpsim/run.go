@@ -125,6 +125,7 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 		Interrupted: interrupted,
 		Target:      targetCounters(before, after),
 	})
+	checkThingsCreated(sum, before, after)
 	sum.Evaluate(s.Gates)
 	if err := report.WriteText(stdout, sum); err != nil {
 		return exitUsage, err
@@ -155,6 +156,16 @@ func targetCounters(before, after localiot.Stats) map[string]int64 {
 		"provision_client_error": after.ProvisionClientError - before.ProvisionClientError,
 		"provision_server_error": after.ProvisionServerError - before.ProvisionServerError,
 		"connects_refused":       after.ConnectsRefused - before.ConnectsRefused,
+	}
+}
+
+// checkThingsCreated adds the target-side idempotency check: a run may create
+// at most one thing per device it provisioned; more means a device was
+// provisioned twice.
+func checkThingsCreated(sum *report.Summary, before, after localiot.Stats) {
+	created := after.Things - before.Things
+	if extra := created - sum.Outcomes[report.OutcomeProvisioned]; extra > 0 {
+		sum.Idempotency.Violations += extra
 	}
 }
 
