@@ -22,11 +22,14 @@ const (
 	PhaseEcho
 	// PhaseTotal runs from the first dial to the clean disconnect.
 	PhaseTotal
+	// PhaseSchedulerLag is how late the device started against the arrival
+	// schedule; a growing lag means the harness itself could not keep up.
+	PhaseSchedulerLag
 	// NumPhases is the number of phases.
 	NumPhases
 )
 
-var phaseNames = [NumPhases]string{"connect", "drop", "provision", "publish", "echo", "total"}
+var phaseNames = [NumPhases]string{"connect", "drop", "provision", "publish", "echo", "total", "scheduler_lag"}
 
 // String returns the phase's name as used in reports and gate expressions.
 func (p Phase) String() string {
@@ -107,6 +110,9 @@ type Observation struct {
 	Name string
 	// Start is the wall-clock time the device started (for time series).
 	Start time.Time
+	// TLSVersion is the TLS version negotiated on the device's last
+	// connection (tls.VersionTLS12, tls.VersionTLS13), 0 when none completed.
+	TLSVersion uint16
 	// Durations holds each phase's duration; Has marks the phases that were reached.
 	Durations [NumPhases]time.Duration
 	// Has marks which entries of Durations are set.

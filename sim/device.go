@@ -132,6 +132,7 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 	if timeConnect {
 		obs.Set(report.PhaseConnect, time.Since(first))
 	}
+	obs.TLSVersion = tc.ConnectionState().Version
 	s := &session{echo: make(chan struct{}, 1)}
 	name := d.Name
 	payload := []byte(b.Payload)

@@ -49,7 +49,8 @@ func (f *Fleet) Run(ctx context.Context) error {
 	defer timer.Stop()
 loop:
 	for i := 0; i < count; i++ {
-		if wait := time.Until(start.Add(time.Duration(i) * interval)); wait > 0 {
+		due := start.Add(time.Duration(i) * interval)
+		if wait := time.Until(due); wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
@@ -67,7 +68,10 @@ loop:
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f.Recorder.Record(f.runOne(ctx, m))
+			lag := time.Since(due)
+			obs := f.runOne(ctx, m)
+			obs.Set(report.PhaseSchedulerLag, lag)
+			f.Recorder.Record(obs)
 		}()
 	}
 	wg.Wait()
