@@ -120,7 +120,7 @@ func unknownMetricError(name string) error {
 	}
 	return fmt.Errorf("unknown metric %q; metrics are <phase>.<stat> (phases: %s; stats: %s), "+
 		"outcome.<outcome>, rate.success, rate.failure, idempotency.checked, idempotency.violations, "+
-		"devices.planned and devices.completed",
+		"devices.planned, devices.started, devices.completed and devices.dropped_starts",
 		name, strings.Join(phases, ", "), strings.Join(phaseStatNames, ", "))
 }
 

@@ -128,7 +128,7 @@ func TestKnownMetric(t *testing.T) {
 		})
 	}
 	// 6 phases x 9 stats, every outcome, 2 rates, 2 idempotency, 2 devices.
-	assert.Len(t, KnownMetrics(), int(NumPhases)*9+len(Outcomes())+6)
+	assert.Len(t, KnownMetrics(), int(NumPhases)*9+len(Outcomes())+8)
 }
 
 func mustGate(t *testing.T, expr string) Gate {

@@ -53,7 +53,7 @@ func TestWriteJSONSchema(t *testing.T) {
 	assert.Equal(t, "jitpsim.summary/v1", m["schema"])
 	assert.Equal(t, "smoke", m["scenario"])
 	assert.Equal(t, 2.5, m["duration_s"])
-	assert.Equal(t, map[string]any{"planned": 5.0, "completed": 4.0}, m["devices"])
+	assert.Equal(t, map[string]any{"planned": 5.0, "completed": 4.0, "started": 0.0, "dropped_starts": 0.0}, m["devices"])
 	assert.Equal(t, map[string]any{"checked": 3.0, "violations": 0.0}, m["idempotency"])
 	assert.Equal(t, false, m["passed"])
 	assert.Equal(t, false, m["interrupted"])

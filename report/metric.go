@@ -45,6 +45,8 @@ func buildMetricCatalog() ([]string, map[string]metricKind) {
 	add("idempotency.violations", kindCount)
 	add("devices.planned", kindCount)
 	add("devices.completed", kindCount)
+	add("devices.started", kindCount)
+	add("devices.dropped_starts", kindCount)
 	return names, kinds
 }
 
@@ -89,8 +91,13 @@ func (s *Summary) Metric(name string) (value float64, ok bool) {
 		}
 		return float64(s.Idempotency.Violations), true
 	case "devices":
-		if field == "planned" {
+		switch field {
+		case "planned":
 			return float64(s.Devices.Planned), true
+		case "started":
+			return float64(s.Devices.Started), true
+		case "dropped_starts":
+			return float64(s.Devices.DroppedStarts), true
 		}
 		return float64(s.Devices.Completed), true
 	}

@@ -73,6 +73,9 @@ const (
 	OutcomeRejectedTLS Outcome = "rejected_tls"
 	// OutcomeRejectedConnect: the broker refused CONNECT after provisioning should have finished.
 	OutcomeRejectedConnect Outcome = "rejected_connect"
+	// OutcomeThrottled: the target refused CONNECT for a rate or quota limit
+	// (MQTT 5 CONNACK 0x97 quota exceeded or 0x9F connection rate exceeded).
+	OutcomeThrottled Outcome = "throttled"
 	// OutcomeTimeout: a phase did not finish within its timeout.
 	OutcomeTimeout Outcome = "timeout"
 	// OutcomeSubscribeDenied: SUBSCRIBE was refused.
@@ -92,7 +95,7 @@ const (
 // Outcomes lists every outcome in report order.
 func Outcomes() []Outcome {
 	return []Outcome{OutcomeProvisioned, OutcomeAlreadyProvisioned, OutcomeNoDrop, OutcomeRejectedTLS,
-		OutcomeRejectedConnect, OutcomeTimeout, OutcomeSubscribeDenied, OutcomePublishDenied, OutcomeEchoLost,
+		OutcomeRejectedConnect, OutcomeThrottled, OutcomeTimeout, OutcomeSubscribeDenied, OutcomePublishDenied, OutcomeEchoLost,
 		OutcomeReconnectExhausted, OutcomeInterrupted, OutcomeError}
 }
 

@@ -16,6 +16,11 @@ type Meta struct {
 	Scenario string
 	// Planned is the number of devices the run meant to start.
 	Planned int
+	// Started is the number of devices that started.
+	Started int
+	// DroppedStarts counts starts that were due while the in-flight cap was
+	// reached; they are skipped, never delayed.
+	DroppedStarts int
 	// Duration is the wall time of the run.
 	Duration time.Duration
 	// Interrupted is true when the run was stopped early.
@@ -61,6 +66,10 @@ type Devices struct {
 	Planned int `json:"planned"`
 	// Completed is the number of devices that reported an observation.
 	Completed int `json:"completed"`
+	// Started is the number of devices that started.
+	Started int `json:"started"`
+	// DroppedStarts counts starts skipped because the in-flight cap was reached.
+	DroppedStarts int `json:"dropped_starts"`
 }
 
 // Idempotency counts the reconnect probes run after a successful session.
@@ -105,7 +114,7 @@ func (r *Recorder) Summarize(meta Meta) *Summary {
 		Schema:      SchemaV1,
 		Scenario:    meta.Scenario,
 		DurationS:   math.Round(meta.Duration.Seconds()*1000) / 1000,
-		Devices:     Devices{Planned: meta.Planned},
+		Devices:     Devices{Planned: meta.Planned, Started: meta.Started, DroppedStarts: meta.DroppedStarts},
 		Outcomes:    make(OutcomeCounts, len(Outcomes())),
 		Latency:     make(LatencyStats, NumPhases),
 		Gates:       []GateResult{},

@@ -51,6 +51,9 @@ type Devices struct {
 	FirstIndex int `yaml:"first_index"`
 	// KeyType is the device key algorithm: ec-p256 (default) or rsa-2048.
 	KeyType string `yaml:"key_type"`
+	// KeyPool reuses this many device keys round robin (never certificates),
+	// to mint RSA fleets fast; 0 gives every device its own key.
+	KeyPool int `yaml:"key_pool"`
 	// Subject holds the other certificate subject fields; each may use the
 	// same {index} placeholders as NamePattern.
 	Subject Subject `yaml:"subject"`
@@ -80,10 +83,49 @@ type CA struct {
 	KeyFile string `yaml:"key_file"`
 }
 
-// Arrival is the open-model arrival schedule of the fleet.
+// Arrival models.
+const (
+	// ModelOpen starts devices on a schedule whether or not earlier ones finished.
+	ModelOpen = "open"
+	// ModelClosed keeps a fixed number of devices running, starting the next
+	// one when one finishes.
+	ModelClosed = "closed"
+)
+
+// Arrival is how devices start: an open model (a constant rate, ramp stages or
+// bursts) by default, or a closed model with fixed concurrency.
 type Arrival struct {
-	// Rate is the number of devices started per second.
+	// Model is open (default) or closed.
+	Model string `yaml:"model"`
+	// Rate is the constant number of devices started per second (open model).
 	Rate float64 `yaml:"rate"`
+	// StartRate is the rate at the beginning of the first ramp stage.
+	StartRate float64 `yaml:"start_rate"`
+	// Stages ramp the rate linearly, each to its rate over its duration.
+	Stages []Stage `yaml:"stages"`
+	// Burst starts devices in groups instead of evenly.
+	Burst *Burst `yaml:"burst"`
+	// MaxInFlight caps devices running at once in the open model; a start due
+	// while the cap is reached is dropped and counted, never delayed. 0 = no cap.
+	MaxInFlight int `yaml:"max_in_flight"`
+	// Concurrency is the number of devices running at once in the closed model.
+	Concurrency int `yaml:"concurrency"`
+}
+
+// Stage is one ramp stage: the rate moves linearly to Rate over Duration.
+type Stage struct {
+	// Duration is how long the stage lasts.
+	Duration time.Duration `yaml:"duration"`
+	// Rate is the rate reached at the end of the stage, in devices per second.
+	Rate float64 `yaml:"rate"`
+}
+
+// Burst starts Size devices at once every Every.
+type Burst struct {
+	// Size is the number of devices per burst.
+	Size int `yaml:"size"`
+	// Every is the time between bursts.
+	Every time.Duration `yaml:"every"`
 }
 
 // Target kinds.
@@ -99,12 +141,31 @@ type Target struct {
 	// ProvisionDelay is how long the embedded stand-in waits after registering
 	// a certificate before it runs the template (AWS: typically 1-3 s).
 	ProvisionDelay time.Duration `yaml:"provision_delay"`
+	// SourceAddresses are local addresses (single addresses or ranges such as
+	// "127.0.0.2-127.0.0.40") devices dial from, round robin, to go past the
+	// ephemeral ports of one address pair.
+	SourceAddresses []string `yaml:"source_addresses"`
 }
+
+// Backoff policies.
+const (
+	// BackoffConstant waits Backoff before every reconnect.
+	BackoffConstant = "constant"
+	// BackoffExponential doubles the wait after every drop, from Backoff up to
+	// BackoffMax, with jitter.
+	BackoffExponential = "exponential"
+)
 
 // Behaviour is what each simulated device does.
 type Behaviour struct {
-	// Backoff is the wait before each reconnect after a drop.
+	// Backoff is the wait before the first reconnect after a drop.
 	Backoff time.Duration `yaml:"backoff"`
+	// BackoffPolicy is constant (default) or exponential.
+	BackoffPolicy string `yaml:"backoff_policy"`
+	// BackoffMax caps the exponential wait.
+	BackoffMax time.Duration `yaml:"backoff_max"`
+	// BackoffJitter spreads each wait by up to this fraction either way (0-1).
+	BackoffJitter float64 `yaml:"backoff_jitter"`
 	// MaxAttempts caps connection attempts before the device gives up.
 	MaxAttempts int `yaml:"max_attempts"`
 	// Timeout bounds each phase: dial+TLS, CONNACK, SUBACK, PUBACK and the echo.
@@ -119,6 +180,29 @@ type Behaviour struct {
 	// IdempotencyProbe makes the device reconnect once more after success and
 	// expect no drop.
 	IdempotencyProbe *bool `yaml:"idempotency_probe"`
+	// Hold keeps the device connected after its echo, publishing periodically.
+	Hold Hold `yaml:"hold"`
+	// TLS sets the device's TLS versions and key-exchange curves.
+	TLS TLS `yaml:"tls"`
+}
+
+// Hold is the optional steady-state phase after a device's echo.
+type Hold struct {
+	// Duration is how long the device stays connected; 0 skips the phase.
+	Duration time.Duration `yaml:"duration"`
+	// PublishEvery is the interval between publishes while holding; 0 = none.
+	PublishEvery time.Duration `yaml:"publish_every"`
+}
+
+// TLS holds the device's TLS options.
+type TLS struct {
+	// MinVersion is "1.2" (default) or "1.3".
+	MinVersion string `yaml:"min_version"`
+	// MaxVersion is "1.2" or "1.3" (default).
+	MaxVersion string `yaml:"max_version"`
+	// Curves lists key-exchange groups in preference order: x25519mlkem768,
+	// x25519, p256, p384, p521. Empty keeps Go's defaults.
+	Curves []string `yaml:"curves"`
 }
 
 // Template is the JITP provisioning template: a JSON file or inline YAML/JSON.

@@ -45,6 +45,9 @@ func (d *decoder) validate(s *Scenario) error {
 	if dv.Count < 1 || dv.Count > MaxDevices {
 		return d.errAt("devices.count", "must be between 1 and %d, got %d", MaxDevices, dv.Count)
 	}
+	if dv.KeyPool < 0 {
+		return d.errAt("devices.key_pool", "must not be negative, got %d", dv.KeyPool)
+	}
 	if dv.FirstIndex < 0 {
 		return d.errAt("devices.first_index", "must not be negative, got %d", dv.FirstIndex)
 	}
@@ -77,11 +80,8 @@ func (d *decoder) validate(s *Scenario) error {
 		return err
 	}
 
-	if _, ok := d.pos["arrival.rate"]; !ok {
-		s.Arrival.Rate = DefaultRate
-	}
-	if s.Arrival.Rate <= 0 {
-		return d.errAt("arrival.rate", "must be a positive number of devices per second, got %g", s.Arrival.Rate)
+	if err := d.validateArrival(&s.Arrival); err != nil {
+		return err
 	}
 
 	if s.Target.Type == "" {
@@ -95,6 +95,11 @@ func (d *decoder) validate(s *Scenario) error {
 	}
 	if s.Target.ProvisionDelay < 0 {
 		return d.errAt("target.provision_delay", "must not be negative")
+	}
+	for i, a := range s.Target.SourceAddresses {
+		if _, err := ParseAddresses(a); err != nil {
+			return d.errAt(fmt.Sprintf("target.source_addresses[%d]", i), "%v", err)
+		}
 	}
 
 	if err := d.validateBehaviour(&s.Device); err != nil {
@@ -181,7 +186,7 @@ func (d *decoder) validateBehaviour(b *Behaviour) error {
 	if !set("payload") {
 		b.Payload = DefaultPayload
 	}
-	return nil
+	return d.validateDeviceExtras(b)
 }
 
 func (d *decoder) keyType(v *string, field string) error {
@@ -216,6 +221,9 @@ func (s *Scenario) Override(devices int, rate float64) error {
 		s.Devices.Count = devices
 	}
 	if rate > 0 {
+		if s.Arrival.Model != ModelOpen || len(s.Arrival.Stages) > 0 || s.Arrival.Burst != nil {
+			return fmt.Errorf("--rate %g: the scenario's arrival is not a constant rate (stages, burst or closed model)", rate)
+		}
 		s.Arrival.Rate = rate
 	}
 	return nil

@@ -41,6 +41,8 @@ type Device struct {
 	Target Target
 	// Behaviour holds backoff, attempts, timeouts, topic and payload.
 	Behaviour scenario.Behaviour
+	// LocalAddr is the source address to dial from; nil lets the system choose.
+	LocalAddr net.Addr
 }
 
 // attemptResult classifies how one connection attempt ended.
@@ -90,7 +92,7 @@ func (d *Device) run(ctx context.Context, obs *report.Observation) (report.Outco
 		if attempt >= b.MaxAttempts {
 			return report.OutcomeReconnectExhausted, fmt.Sprintf("dropped on all %d attempts (last: %v)", attempt, err)
 		}
-		if !sleep(ctx, b.Backoff) {
+		if !sleep(ctx, backoffDelay(b, obs.Drops)) {
 			return report.OutcomeInterrupted, "run stopped during backoff"
 		}
 	}
@@ -119,12 +121,12 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 	b := d.Behaviour
 	pctx, cancel := context.WithTimeout(ctx, b.Timeout)
 	defer cancel()
-	dialer := net.Dialer{}
+	dialer := net.Dialer{LocalAddr: d.LocalAddr}
 	raw, err := dialer.DialContext(pctx, "tcp", d.Target.Addr)
 	if err != nil {
 		return nil, attemptFailed, classify(err), fmt.Errorf("dial %s: %w", d.Target.Addr, err)
 	}
-	tc := tls.Client(raw, d.Target.tlsConfig(&d.Identity.TLS))
+	tc := tls.Client(raw, d.Target.tlsConfig(&d.Identity.TLS, b.TLS))
 	if err := tc.HandshakeContext(pctx); err != nil {
 		_ = raw.Close()
 		return nil, attemptFailed, classify(err), fmt.Errorf("tls handshake: %w", err)
@@ -164,6 +166,9 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 		return s, attemptConnected, "", nil
 	}
 	_ = tc.Close()
+	if connack != nil && (connack.ReasonCode == packets.ConnackQuotaExceeded || connack.ReasonCode == packets.ConnackConnectionRateExceeded) {
+		return nil, attemptFailed, report.OutcomeThrottled, fmt.Errorf("CONNACK reason code 0x%02x: %w", connack.ReasonCode, err)
+	}
 	if connack != nil && connack.ReasonCode >= 0x80 {
 		return nil, attemptFailed, report.OutcomeRejectedConnect, fmt.Errorf("CONNACK reason code 0x%02x: %w", connack.ReasonCode, err)
 	}
@@ -202,7 +207,42 @@ func (d *Device) exchange(ctx context.Context, s *session, obs *report.Observati
 		}
 		return report.OutcomeEchoLost, fmt.Sprintf("own message not received within %s", b.Timeout)
 	}
-	return "", ""
+	return d.hold(ctx, s, topic, props)
+}
+
+// hold keeps the session connected for the hold duration, publishing every
+// interval; paho's pinger keeps the connection alive between publishes.
+func (d *Device) hold(ctx context.Context, s *session, topic string, props *paho.PublishProperties) (report.Outcome, string) {
+	h := d.Behaviour.Hold
+	if h.Duration <= 0 {
+		return "", ""
+	}
+	end := time.NewTimer(h.Duration)
+	defer end.Stop()
+	var tick <-chan time.Time
+	if h.PublishEvery > 0 {
+		t := time.NewTicker(h.PublishEvery)
+		defer t.Stop()
+		tick = t.C
+	}
+	started := time.Now()
+	for {
+		select {
+		case <-end.C:
+			return "", ""
+		case <-ctx.Done():
+			return report.OutcomeInterrupted, "run stopped during the hold phase"
+		case <-s.cli.Done():
+			return report.OutcomeError, fmt.Sprintf("connection lost %s into the hold phase", time.Since(started).Round(time.Millisecond))
+		case <-tick:
+			pctx, cancel := context.WithTimeout(ctx, d.Behaviour.Timeout)
+			_, err := s.cli.Publish(pctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte(d.Behaviour.Payload), Properties: props})
+			cancel()
+			if err != nil {
+				return failure(err, report.OutcomePublishDenied, "hold publish "+topic)
+			}
+		}
+	}
 }
 
 // probe reconnects once more; a provisioned identity must be accepted at once.

@@ -2,6 +2,9 @@ package sim
 
 import (
 	"context"
+	"math"
+	"net"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,12 +13,13 @@ import (
 	"github.com/jitpsim/jitpsim/scenario"
 )
 
-// Fleet starts the scenario's devices on an open arrival schedule: device i
-// starts at i/rate seconds after the first, whether or not earlier devices
-// have finished, so a slow target shows up as latency rather than as a lower
-// rate.
+// Fleet starts the scenario's devices. In the open model (the default) device
+// n starts at its due time on the schedule whether or not earlier devices have
+// finished, so a slow target shows up as latency rather than as a lower rate;
+// a start due while the in-flight cap is reached is dropped and counted, never
+// delayed. In the closed model a fixed number of devices run at a time.
 type Fleet struct {
-	// Scenario gives the device count, rate and behaviour.
+	// Scenario gives the device count, arrival model and behaviour.
 	Scenario *scenario.Scenario
 	// Identities supplies each device's key and certificate.
 	Identities *Identities
@@ -24,61 +28,203 @@ type Fleet struct {
 	// Recorder receives one observation per device.
 	Recorder *report.Recorder
 
-	started atomic.Int64
+	started  atomic.Int64
+	dropped  atomic.Int64
+	inFlight atomic.Int64
+	peak     atomic.Int64
 }
+
+// PeakInFlight returns the most devices that ran at the same time.
+func (f *Fleet) PeakInFlight() int { return int(f.peak.Load()) }
 
 // Started returns how many devices have started so far.
 func (f *Fleet) Started() int { return int(f.started.Load()) }
 
-// Run starts every device and waits for all of them. When ctx is cancelled
-// it starts no more devices, lets the running ones end with an interrupted
+// DroppedStarts returns how many due starts were skipped at the in-flight cap.
+func (f *Fleet) DroppedStarts() int { return int(f.dropped.Load()) }
+
+// InFlight returns how many devices are running now.
+func (f *Fleet) InFlight() int { return int(f.inFlight.Load()) }
+
+// Planned returns how many devices the run will try to start: the device
+// count, or fewer when a ramp's stages end first.
+func (f *Fleet) Planned() int {
+	return PlannedStarts(f.Scenario)
+}
+
+// PlannedStarts returns how many devices a scenario's run will try to start.
+func PlannedStarts(s *scenario.Scenario) int {
+	count := s.Devices.Count
+	sched := ScheduleFor(s.Arrival)
+	if sched == nil {
+		return count
+	}
+	if _, ok := sched.Due(count - 1); ok {
+		return count
+	}
+	// The schedule ends first: find its last start by bisection.
+	lo, hi := 0, count-1 // Due(lo) may fail too when the schedule is empty
+	if _, ok := sched.Due(0); !ok {
+		return 0
+	}
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if _, ok := sched.Due(mid); ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo + 1
+}
+
+// ScheduleFor returns the open-model schedule of an arrival section, or nil
+// for the closed model.
+func ScheduleFor(a scenario.Arrival) Schedule {
+	switch {
+	case a.Model == scenario.ModelClosed:
+		return nil
+	case len(a.Stages) > 0:
+		r := Ramp{StartRate: a.StartRate}
+		for _, st := range a.Stages {
+			r.Stages = append(r.Stages, Stage{Duration: st.Duration, Rate: st.Rate})
+		}
+		return r
+	case a.Burst != nil:
+		return Burst{Size: a.Burst.Size, Every: a.Burst.Every}
+	}
+	return ConstantRate{Rate: a.Rate}
+}
+
+// mintAhead is how many identities the fleet keeps minted ahead of starts:
+// about one second of arrivals, at least a few per core, at most 4096.
+func mintAhead(a scenario.Arrival, planned int) int {
+	want := a.Rate
+	switch {
+	case a.Model == scenario.ModelClosed:
+		want = float64(2 * a.Concurrency)
+	case len(a.Stages) > 0:
+		for _, st := range a.Stages {
+			want = math.Max(want, st.Rate)
+		}
+	case a.Burst != nil:
+		want = float64(2 * a.Burst.Size)
+	}
+	return max(1, min(max(int(want), 16), 4096, planned))
+}
+
+// Run starts the devices and waits for all of them. When ctx is cancelled it
+// starts no more devices, lets the running ones end with an interrupted
 // outcome, and returns ctx's error.
 func (f *Fleet) Run(ctx context.Context) error {
 	s := f.Scenario
-	count := s.Devices.Count
-	interval := time.Duration(float64(time.Second) / s.Arrival.Rate)
-	// Keep about one second of arrivals minted ahead, at least a few per core.
-	ahead := min(max(int(s.Arrival.Rate), 16), 4096, count)
+	planned := f.Planned()
+	if planned == 0 {
+		return nil
+	}
+	sources, err := sourceAddrs(s.Target.SourceAddresses)
+	if err != nil {
+		return err
+	}
 	mctx, stopMinting := context.WithCancel(ctx)
 	defer stopMinting()
-	ids := f.Identities.stream(mctx, s.Devices.FirstIndex, count, ahead)
+	ids := f.Identities.stream(mctx, s.Devices.FirstIndex, planned, mintAhead(s.Arrival, planned))
 
 	var wg sync.WaitGroup
+	launch := func(n int, m minted, due time.Time, timed bool, done func()) {
+		f.started.Add(1)
+		now := f.inFlight.Add(1)
+		for p := f.peak.Load(); now > p && !f.peak.CompareAndSwap(p, now); p = f.peak.Load() {
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer done()
+			defer f.inFlight.Add(-1)
+			var lag time.Duration
+			if timed {
+				lag = time.Since(due)
+			}
+			obs := f.runOne(ctx, m, pick(sources, n))
+			if timed {
+				obs.Set(report.PhaseSchedulerLag, lag)
+			}
+			f.Recorder.Record(obs)
+		}()
+	}
+	if s.Arrival.Model == scenario.ModelClosed {
+		f.runClosed(ctx, ids, s.Arrival.Concurrency, launch)
+	} else {
+		f.runOpen(ctx, ids, planned, launch)
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// runOpen starts devices at their due times.
+func (f *Fleet) runOpen(ctx context.Context, ids <-chan minted, planned int, launch launchFunc) {
+	sched := ScheduleFor(f.Scenario.Arrival)
+	limit := int64(f.Scenario.Arrival.MaxInFlight)
 	start := time.Now()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-loop:
-	for i := 0; i < count; i++ {
-		due := start.Add(time.Duration(i) * interval)
+	for n := 0; n < planned; n++ {
+		offset, ok := sched.Due(n)
+		if !ok {
+			return
+		}
+		due := start.Add(offset)
 		if wait := time.Until(due); wait > 0 {
 			timer.Reset(wait)
 			select {
 			case <-timer.C:
 			case <-ctx.Done():
-				break loop
+				return
 			}
 		}
 		var m minted
 		select {
 		case m = <-ids:
 		case <-ctx.Done():
-			break loop
+			return
 		}
-		f.started.Add(1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lag := time.Since(due)
-			obs := f.runOne(ctx, m)
-			obs.Set(report.PhaseSchedulerLag, lag)
-			f.Recorder.Record(obs)
-		}()
+		if limit > 0 && f.inFlight.Load() >= limit {
+			f.dropped.Add(1)
+			continue
+		}
+		launch(n, m, due, true, func() {})
 	}
-	wg.Wait()
-	return ctx.Err()
 }
 
-func (f *Fleet) runOne(ctx context.Context, m minted) report.Observation {
+// launchFunc starts device n with identity m; done runs when it has finished.
+type launchFunc func(n int, m minted, due time.Time, timed bool, done func())
+
+// runClosed keeps `concurrency` devices running until every identity is
+// used: a slot frees when a device finishes and the next one starts at once.
+func (f *Fleet) runClosed(ctx context.Context, ids <-chan minted, concurrency int, launch launchFunc) {
+	slots := make(chan struct{}, concurrency)
+	release := func() { <-slots }
+	for n := 0; ; n++ {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		var m minted
+		var ok bool
+		select {
+		case m, ok = <-ids:
+		case <-ctx.Done():
+			return
+		}
+		if !ok {
+			return
+		}
+		launch(n, m, time.Time{}, false, release)
+	}
+}
+
+func (f *Fleet) runOne(ctx context.Context, m minted, local net.Addr) report.Observation {
 	name := f.Scenario.DeviceName(m.index)
 	if m.err != nil {
 		return report.Observation{Index: m.index, Name: name, Start: time.Now(),
@@ -91,6 +237,30 @@ func (f *Fleet) runOne(ctx context.Context, m minted) report.Observation {
 		ExpectDrop: m.fresh,
 		Target:     f.Target,
 		Behaviour:  f.Scenario.Device,
+		LocalAddr:  local,
 	}
 	return d.Run(ctx)
+}
+
+// sourceAddrs expands the scenario's source address list.
+func sourceAddrs(specs []string) ([]net.Addr, error) {
+	var out []net.Addr
+	for _, spec := range specs {
+		addrs, err := scenario.ParseAddresses(spec)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			out = append(out, net.TCPAddrFromAddrPort(netip.AddrPortFrom(a, 0)))
+		}
+	}
+	return out, nil
+}
+
+// pick returns the n-th source address round robin, or nil when there are none.
+func pick(addrs []net.Addr, n int) net.Addr {
+	if len(addrs) == 0 {
+		return nil
+	}
+	return addrs[n%len(addrs)]
 }

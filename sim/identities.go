@@ -2,9 +2,12 @@ package sim
 
 import (
 	"context"
+	"crypto"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jitpsim/jitpsim/scenario"
 	"github.com/jitpsim/jitpsim/sim/pki"
@@ -29,6 +32,33 @@ type Identities struct {
 	Scenario *scenario.Scenario
 	// Store, when non-nil, keeps identities across runs.
 	Store *pki.IdentityStore
+
+	poolOnce sync.Once
+	pool     []crypto.Signer
+	poolErr  error
+}
+
+// keyPool generates the scenario's key pool once, on every core.
+func (ids *Identities) keyPool(kt pki.KeyType) ([]crypto.Signer, error) {
+	ids.poolOnce.Do(func() {
+		n := ids.Scenario.Devices.KeyPool
+		ids.pool = make([]crypto.Signer, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		next := atomic.Int64{}
+		for range min(runtime.GOMAXPROCS(0), n) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+					ids.pool[i], errs[i] = pki.GenerateKey(kt)
+				}
+			}()
+		}
+		wg.Wait()
+		ids.poolErr = errors.Join(errs...)
+	})
+	return ids.pool, ids.poolErr
 }
 
 // get returns the identity of the device with the given index.
@@ -50,11 +80,21 @@ func (ids *Identities) get(index int) minted {
 	}
 	sub := s.Devices.Subject
 	exp := func(p string) string { return scenario.Expand(p, index, name) }
-	id, err := ids.CA.Mint(index, pki.Subject{
+	subject := pki.Subject{
 		Country: exp(sub.Country), State: exp(sub.State), Locality: exp(sub.Locality),
 		Organization: exp(sub.Organization), OrganizationalUnit: exp(sub.OrganizationalUnit),
 		CommonName: name, DNQualifier: exp(sub.DNQualifier), SerialNumber: exp(sub.SerialNumber),
-	}, kt)
+	}
+	var id *pki.Identity
+	if s.Devices.KeyPool > 0 {
+		pool, perr := ids.keyPool(kt)
+		if perr != nil {
+			return minted{index: index, err: fmt.Errorf("key pool: %w", perr)}
+		}
+		id, err = ids.CA.MintWithKey(index, subject, pool[index%len(pool)])
+	} else {
+		id, err = ids.CA.Mint(index, subject, kt)
+	}
 	if err != nil {
 		return minted{index: index, err: fmt.Errorf("mint %s: %w", name, err)}
 	}

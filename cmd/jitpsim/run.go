@@ -119,11 +119,13 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	}
 	after := srv.Stats()
 	sum := rec.Summarize(report.Meta{
-		Scenario:    s.Name,
-		Planned:     s.Devices.Count,
-		Duration:    elapsed,
-		Interrupted: interrupted,
-		Target:      targetCounters(before, after),
+		Scenario:      s.Name,
+		Planned:       fleet.Planned(),
+		Started:       fleet.Started(),
+		DroppedStarts: fleet.DroppedStarts(),
+		Duration:      elapsed,
+		Interrupted:   interrupted,
+		Target:        targetCounters(before, after),
 	})
 	checkThingsCreated(sum, before, after)
 	sum.Evaluate(s.Gates)
