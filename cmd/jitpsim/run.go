@@ -66,6 +66,9 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
+	if err := checkCapacity(s); err != nil {
+		return exitUsage, usageError{err}
+	}
 	if o.out != "" {
 		if err := os.MkdirAll(o.out, 0o755); err != nil {
 			return exitUsage, usagef("--out: %v", err)
@@ -144,6 +147,16 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 		return exitGateFailed, nil
 	}
 	return exitPass, nil
+}
+
+// checkCapacity fails a run whose planned concurrency does not fit the
+// process's open-files limit or the ephemeral ports, before any device starts.
+func checkCapacity(s *scenario.Scenario) error {
+	limits, err := sim.SystemLimits()
+	if err != nil {
+		return err
+	}
+	return sim.CheckCapacity(sim.PlanCapacity(s, true), limits)
 }
 
 // targetCounters reports what the stand-in created during the run.
