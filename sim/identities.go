@@ -178,3 +178,19 @@ type job struct {
 	index int
 	slot  chan minted
 }
+
+// Each produces the identities of devices first..first+count-1 in index order,
+// minted in parallel, and calls fn for each; it stops at the first error.
+func (ids *Identities) Each(ctx context.Context, first, count int, fn func(index int, id *pki.Identity, fresh bool) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for m := range ids.stream(ctx, first, count, min(max(count, 1), 256)) {
+		if m.err != nil {
+			return m.err
+		}
+		if err := fn(m.index, m.id, m.fresh); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}

@@ -47,6 +47,7 @@ type command struct {
 
 var commands = map[string]command{
 	"run":      {"run a scenario and report", runCmd},
+	"mint":     {"write device identities (keys, certificates, chains) for other clients", mintCmd},
 	"validate": {"check a scenario file and exit 0 (valid) or 2", validateCmd},
 	"version":  {"print the version", versionCmd},
 }
@@ -89,6 +90,7 @@ func printUsage(w io.Writer) {
 Usage:
   jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet]
   jitpsim validate SCENARIO
+  jitpsim mint --count N --out DIR [--key-type ec-p256|rsa-2048] [--ca-cert F --ca-key F] [--subject "C=US,O=..."]
   jitpsim version
 
 Exit codes: 0 pass, 1 gate failed, 2 usage or configuration error, 3 interrupted.
