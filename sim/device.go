@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/eclipse/paho.golang/packets"
@@ -43,6 +44,8 @@ type Device struct {
 	Behaviour scenario.Behaviour
 	// LocalAddr is the source address to dial from; nil lets the system choose.
 	LocalAddr net.Addr
+	// Holding, when set, counts devices currently in the hold phase.
+	Holding *atomic.Int64
 }
 
 // attemptResult classifies how one connection attempt ended.
@@ -127,7 +130,12 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 		return nil, attemptFailed, classify(err), fmt.Errorf("dial %s: %w", d.Target.Addr, err)
 	}
 	tc := tls.Client(raw, d.Target.tlsConfig(&d.Identity.TLS, b.TLS))
-	if err := tc.HandshakeContext(pctx); err != nil {
+	// The handshake runs on a short-lived goroutine: its deep crypto stack
+	// would otherwise stay with the device goroutine for the whole session
+	// (measured: about 8 KiB per connected device).
+	hs := make(chan error, 1)
+	go func() { hs <- tc.HandshakeContext(pctx) }()
+	if err := <-hs; err != nil {
 		_ = raw.Close()
 		return nil, attemptFailed, classify(err), fmt.Errorf("tls handshake: %w", err)
 	}
@@ -224,6 +232,10 @@ func (d *Device) hold(ctx context.Context, s *session, topic string, props *paho
 		t := time.NewTicker(h.PublishEvery)
 		defer t.Stop()
 		tick = t.C
+	}
+	if d.Holding != nil {
+		d.Holding.Add(1)
+		defer d.Holding.Add(-1)
 	}
 	started := time.Now()
 	for {

@@ -28,11 +28,15 @@ type Fleet struct {
 	// Recorder receives one observation per device.
 	Recorder *report.Recorder
 
+	holding  atomic.Int64
 	started  atomic.Int64
 	dropped  atomic.Int64
 	inFlight atomic.Int64
 	peak     atomic.Int64
 }
+
+// Holding returns how many devices are in the hold phase now.
+func (f *Fleet) Holding() int { return int(f.holding.Load()) }
 
 // PeakInFlight returns the most devices that ran at the same time.
 func (f *Fleet) PeakInFlight() int { return int(f.peak.Load()) }
@@ -238,6 +242,7 @@ func (f *Fleet) runOne(ctx context.Context, m minted, local net.Addr) report.Obs
 		Target:     f.Target,
 		Behaviour:  f.Scenario.Device,
 		LocalAddr:  local,
+		Holding:    &f.holding,
 	}
 	return d.Run(ctx)
 }
