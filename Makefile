@@ -6,7 +6,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X main.version=$(VERSION)
 SCENARIO ?= scenarios/smoke.yaml
 
-.PHONY: build run test bench lint fmt clean
+.PHONY: build run test bench bench-conns e2e lint fmt clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/jitpsim
@@ -23,6 +23,15 @@ bench: build
 	$(GO) test -run '^$$' -bench 'MintVsFloor|JITPThroughput|ClientMemoryHold' -benchtime 1x -count 1 ./sim/
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./report/ ./sim/pki/
 	./$(BIN) run scenarios/bench-10k.yaml --quiet --out bin/bench-10k
+
+# The classic JITP walkthrough with openssl, the AWS CLI and mosquitto_pub against `jitpsim serve`
+# (make test runs it too, through cmd/jitpsim's TestE2EWalkthrough, when the tools are installed).
+e2e: build
+	JITPSIM=./$(BIN) .ci/e2e-walkthrough.sh
+
+# Server memory per connection: 10,000 devices connected to one `jitpsim serve` (a separate process).
+bench-conns: build
+	$(GO) run ./cmd/connbench --jitpsim ./$(BIN) --devices 10000
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -176,7 +176,10 @@ func TestReadJSONRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.Nil(t, got.Histogram(PhaseConnect), "histograms are not in the JSON")
-	got.hists = s.hists
+	assert.Nil(t, got.Intervals(), "interval histograms are not in the JSON")
+	assert.True(t, s.StartedAt.Equal(got.StartedAt), "started_at round-trips")
+	got.hists, got.intervals, got.Timeline, got.StartedAt = s.hists, s.intervals, s.Timeline, s.StartedAt
+	got.okDone = s.okDone
 	assert.Equal(t, s, got)
 
 	// A read summary can be re-evaluated against new gates.

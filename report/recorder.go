@@ -21,8 +21,9 @@ const (
 const maxReasons = 3
 
 // Recorder collects observations from many goroutines. Record takes one short
-// mutex section and does not allocate once an outcome has been seen; the zero
-// Recorder is not usable, create one with NewRecorder.
+// mutex section and, within one second of the run, does not allocate once an
+// outcome has been seen; the zero Recorder is not usable, create one with
+// NewRecorder.
 type Recorder struct {
 	mu             sync.Mutex
 	phases         [NumPhases]phaseRecord
@@ -32,6 +33,12 @@ type Recorder struct {
 	succeeded      int
 	idemChecked    int
 	idemViolations int
+
+	start   time.Time
+	now     func() time.Time
+	tee     *Recorder
+	seconds []second                      // the timeline, indexed by seconds since start
+	okDone  *hdrhistogram.PackedHistogram // completion times of successes, µs since start
 }
 
 // phaseRecord is one phase's histogram plus the exact figures that are cheap to
@@ -44,17 +51,49 @@ type phaseRecord struct {
 	clamped int64 // values above HistogramHighest recorded as HistogramHighest
 }
 
+// Option configures a Recorder.
+type Option func(*Recorder)
+
+// WithStart sets the start of the run, which the per-second timeline and the
+// interval histograms count from. The default is the time NewRecorder is called.
+func WithStart(t time.Time) Option {
+	return func(r *Recorder) { r.start = t }
+}
+
+// WithClock sets the clock that stamps each observation's completion (default
+// time.Now). Tests use it for a deterministic timeline.
+func WithClock(now func() time.Time) Option {
+	return func(r *Recorder) { r.now = now }
+}
+
+// Tee makes the recorder pass every observation on to parent as well. A
+// capacity ramp keeps one recorder per step that tees into the whole run's.
+func Tee(parent *Recorder) Option {
+	return func(r *Recorder) { r.tee = parent }
+}
+
 // NewRecorder returns an empty Recorder with one histogram per phase.
-func NewRecorder() *Recorder {
+func NewRecorder(opts ...Option) *Recorder {
 	r := &Recorder{
 		outcomes: make(map[Outcome]int, len(Outcomes())),
 		reasons:  make(map[Outcome][]string),
+		now:      time.Now,
+		okDone:   newDoneHistogram(),
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.start.IsZero() {
+		r.start = r.now()
 	}
 	for i := range r.phases {
 		r.phases[i].hist = newHistogram()
 	}
 	return r
 }
+
+// Start returns the time the recorder's timeline counts from.
+func (r *Recorder) Start() time.Time { return r.start }
 
 func newHistogram() *hdrhistogram.Histogram {
 	return hdrhistogram.New(HistogramLowest, HistogramHighest, HistogramSigFigs)
@@ -75,7 +114,8 @@ func micros(d time.Duration) (us int64, over bool) {
 
 // Record adds one device's observation. It is safe for concurrent use. An
 // empty outcome is counted as OutcomeError; an idempotency violation (flag or
-// outcome) also counts as a check.
+// outcome) also counts as a check. The recorder stamps the completion time
+// itself, for the timeline.
 func (r *Recorder) Record(o Observation) {
 	var us [NumPhases]int64
 	var over [NumPhases]bool
@@ -90,9 +130,9 @@ func (r *Recorder) Record(o Observation) {
 	}
 	violated := o.IdempotencyViolated
 	checked := o.IdempotencyChecked || violated
+	done := r.now() // stamped outside the lock: the clock is the costliest part
 
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	for p := range r.phases {
 		if !o.Has[p] {
 			continue
@@ -125,6 +165,12 @@ func (r *Recorder) Record(o Observation) {
 	}
 	if o.Reason != "" {
 		r.addReason(outcome, o.Reason)
+	}
+	r.recordTimeline(&o, done, outcome.Success())
+	r.mu.Unlock()
+
+	if r.tee != nil {
+		r.tee.Record(o)
 	}
 }
 

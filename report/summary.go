@@ -27,6 +27,9 @@ type Meta struct {
 	Interrupted bool
 	// Target holds optional counters read from the target, such as things_before and things_after.
 	Target map[string]int64
+	// Aborted names the gate that could no longer pass when the run was
+	// stopped early for it (abort_on_fail); Interrupted is then true as well.
+	Aborted string
 }
 
 // Summary is the result of a run: what the JSON summary holds, plus the phase
@@ -56,8 +59,19 @@ type Summary struct {
 	Reasons map[Outcome][]string `json:"reasons,omitempty"`
 	// Target holds optional counters read from the target.
 	Target map[string]int64 `json:"target,omitempty"`
+	// StartedAt is when the run started; the timeline counts seconds from it.
+	StartedAt time.Time `json:"started_at,omitzero"`
+	// Aborted names the gate that could no longer pass when abort_on_fail stopped the run.
+	Aborted string `json:"aborted,omitempty"`
+	// Capacity holds the steps and the knee of a capacity ramp; nil for other runs.
+	Capacity *Capacity `json:"capacity,omitempty"`
 
-	hists [NumPhases]*hdrhistogram.Histogram
+	// Timeline holds one row per second of the run (written as timeline.csv).
+	Timeline []Second `json:"-"`
+
+	hists     [NumPhases]*hdrhistogram.Histogram
+	intervals []Interval
+	okDone    *hdrhistogram.PackedHistogram
 }
 
 // Devices counts the devices of a run.
@@ -119,7 +133,9 @@ func (r *Recorder) Summarize(meta Meta) *Summary {
 		Latency:     make(LatencyStats, NumPhases),
 		Gates:       []GateResult{},
 		Passed:      true,
-		Interrupted: meta.Interrupted,
+		Interrupted: meta.Interrupted || meta.Aborted != "",
+		Aborted:     meta.Aborted,
+		StartedAt:   r.start.UTC().Truncate(time.Microsecond),
 	}
 	for _, o := range Outcomes() {
 		s.Outcomes[o] = 0
@@ -148,6 +164,8 @@ func (r *Recorder) Summarize(meta Meta) *Summary {
 	}
 	s.Devices.Completed = r.completed
 	s.Idempotency = Idempotency{Checked: r.idemChecked, Violations: r.idemViolations}
+	s.Timeline, s.intervals = r.timeline()
+	s.okDone = r.okDone.Clone()
 	r.mu.Unlock()
 
 	for _, p := range Phases() {
@@ -208,6 +226,32 @@ func (s *Summary) Throughput() float64 {
 	return float64(s.Success()) / s.DurationS
 }
 
+// Intervals returns the per-second interval histograms (nanoseconds, tagged
+// with the phase name) in time order, or nil for a summary read back from
+// files. Treat them as read-only.
+func (s *Summary) Intervals() []Interval {
+	return s.intervals
+}
+
+// SuccessTime returns when the given quantile (0..100) of the successful
+// devices had completed, since the start, and false when none succeeded or
+// the summary was read back from files.
+func (s *Summary) SuccessTime(q float64) (time.Duration, bool) {
+	if s.okDone == nil || s.okDone.TotalCount() == 0 {
+		return 0, false
+	}
+	var us int64
+	switch q {
+	case 0:
+		us = s.okDone.Min()
+	case 100:
+		us = s.okDone.Max()
+	default:
+		us = s.okDone.ValueAtPercentile(q)
+	}
+	return time.Duration(us) * time.Microsecond, true
+}
+
 // Histogram returns the phase's histogram of microsecond latencies, or nil when
 // the summary has none (for example one read back with ReadJSON). Treat it as read-only.
 func (s *Summary) Histogram(p Phase) *hdrhistogram.Histogram {
@@ -217,10 +261,13 @@ func (s *Summary) Histogram(p Phase) *hdrhistogram.Histogram {
 	return s.hists[p]
 }
 
-// Verdict returns the run's one-word verdict: INTERRUPTED when the run was
-// stopped early, otherwise PASSED or FAILED according to the gates.
+// Verdict returns the run's one-word verdict: ABORTED when abort_on_fail
+// stopped the run, INTERRUPTED when it was stopped early otherwise, and
+// PASSED or FAILED according to the gates.
 func (s *Summary) Verdict() string {
 	switch {
+	case s.Aborted != "":
+		return "ABORTED"
 	case s.Interrupted:
 		return "INTERRUPTED"
 	case s.Passed:

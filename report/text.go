@@ -24,7 +24,11 @@ func WriteText(w io.Writer, s *Summary) error {
 	writeOutcomes(&b, s)
 	fmt.Fprintf(&b, "idempotency: %d checked, %d violations\n", s.Idempotency.Checked, s.Idempotency.Violations)
 	writeTarget(&b, s)
+	writeCapacity(&b, s)
 	writeGates(&b, s)
+	if s.Aborted != "" {
+		fmt.Fprintf(&b, "\naborted: gate %s can no longer pass\n", s.Aborted)
+	}
 	b.WriteString(s.Verdict())
 	b.WriteByte('\n')
 	_, err := w.Write(b.Bytes())

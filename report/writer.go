@@ -9,4 +9,8 @@ type Writer func(w io.Writer, s *Summary) error
 var (
 	_ Writer = WriteText
 	_ Writer = WriteJSON
+	_ Writer = WriteJUnit
+	_ Writer = WriteHTML
+	_ Writer = WriteHlog
+	_ Writer = WriteTimelineCSV
 )

@@ -79,6 +79,9 @@ func Parse(data []byte, file string) (*Scenario, error) {
 		return nil, &Error{File: file, Msg: "empty scenario: want at least devices.count"}
 	}
 	root := doc.Content[0]
+	if err := d.substituteEnv(root, ""); err != nil {
+		return nil, err
+	}
 	if err := d.checkKeys(root, reflect.TypeOf(Scenario{}), ""); err != nil {
 		return nil, err
 	}

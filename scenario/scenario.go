@@ -31,6 +31,12 @@ type Scenario struct {
 	Template Template `yaml:"template"`
 	// Thresholds are the gate expressions that decide pass or fail.
 	Thresholds []string `yaml:"thresholds"`
+	// AbortOnFail stops the run as soon as a gate can no longer pass; the
+	// run then exits 3 with the partial report.
+	AbortOnFail bool `yaml:"abort_on_fail"`
+	// Capacity, when set, runs a stepped ramp of rising rates instead of one
+	// fleet and reports the knee.
+	Capacity *Capacity `yaml:"capacity"`
 
 	// Gates holds the parsed Thresholds.
 	Gates []report.Gate `yaml:"-"`

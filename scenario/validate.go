@@ -39,7 +39,10 @@ func (d *decoder) validate(s *Scenario) error {
 		}
 	}
 	dv := &s.Devices
-	if _, ok := d.pos["devices.count"]; !ok {
+	if err := d.validateCapacity(s); err != nil {
+		return err
+	}
+	if _, ok := d.pos["devices.count"]; !ok && s.Capacity == nil {
 		return d.errAt("devices.count", "missing: set the number of devices to run, e.g. devices: {count: 100}")
 	}
 	if dv.Count < 1 || dv.Count > MaxDevices {

@@ -17,6 +17,9 @@ import (
 const childNoFileEnv = "JITPSIM_TEST_CHILD_NOFILE"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(asCLIEnv) != "" { // the e2e walkthrough uses the test binary as jitpsim (e2e_test.go)
+		os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	if v := os.Getenv(childNoFileEnv); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err == nil {

@@ -4,8 +4,10 @@
 //
 // Usage:
 //
-//	jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet]
+//	jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT]
 //	jitpsim validate SCENARIO
+//	jitpsim report DIR [--html FILE] [--no-html]
+//	jitpsim quota --devices N [--quota name=value ...]
 //	jitpsim version
 //
 // Exit codes: 0 every gate passed, 1 a gate failed, 2 bad usage or
@@ -50,6 +52,10 @@ var commands = map[string]command{
 	"mint":     {"write device identities (keys, certificates, chains) for other clients", mintCmd},
 	"validate": {"check a scenario file and exit 0 (valid) or 2", validateCmd},
 	"version":  {"print the version", versionCmd},
+	"template": {"render a provisioning template as the registration config aws iot register-ca-certificate takes", templateCmd},
+	"serve":    {"run the local AWS IoT stand-in (MQTT broker and control-plane API) on its own", serveCmd},
+	"report":   {"re-render the text and HTML report of a finished run from its --out directory", reportCmd},
+	"quota":    {"estimate which AWS IoT quota binds first when onboarding N devices", quotaCmd},
 }
 
 func main() {
@@ -88,9 +94,13 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, `jitpsim: load-test AWS IoT Just-in-Time Provisioning with simulated devices
 
 Usage:
-  jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet]
+  jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT]
   jitpsim validate SCENARIO
+  jitpsim template render FILE [--role-arn ARN]
   jitpsim mint --count N --out DIR [--key-type ec-p256|rsa-2048] [--ca-cert F --ca-key F] [--subject "C=US,O=..."]
+  jitpsim report DIR [--html FILE] [--no-html]
+  jitpsim quota --devices N [--quota name=value ...]
+  jitpsim serve [--mqtt-addr ADDR] [--api-addr ADDR] [--data DIR] [--access-key-id K] [--secret-access-key S] [--provision-delay D] [--aws-limits] [--allow-remote]
   jitpsim version
 
 Exit codes: 0 pass, 1 gate failed, 2 usage or configuration error, 3 interrupted.

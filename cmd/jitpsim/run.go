@@ -26,16 +26,19 @@ type runOptions struct {
 	devices int
 	rate    float64
 	quiet   bool
+	// metricsAddr serves Prometheus metrics during the run (--metrics-addr).
+	metricsAddr string
 }
 
 func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	var o runOptions
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.StringVar(&o.out, "out", "", "write summary.json into this directory")
+	fs.StringVar(&o.out, "out", "", "write summary.json, junit.xml, report.html, phases.hlog and timeline.csv into this directory")
 	fs.StringVar(&o.state, "state", "", "keep the CA, device identities and the stand-in's registry here across runs")
 	fs.IntVar(&o.devices, "devices", 0, "override devices.count")
 	fs.Float64Var(&o.rate, "rate", 0, "override arrival.rate (devices per second)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at HOST:PORT during the run (:PORT listens on 127.0.0.1)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -46,6 +49,9 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	s, err := scenario.Load(pos[0])
 	if err != nil {
 		return exitUsage, usageError{err}
+	}
+	if s.Capacity != nil && (o.devices != 0 || o.rate != 0) {
+		return exitUsage, usagef("--devices and --rate do not apply to a capacity ramp: its capacity section sets every step")
 	}
 	if err := s.Override(o.devices, o.rate); err != nil {
 		return exitUsage, usageError{err}
@@ -105,13 +111,18 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 		Target:     sim.Target{Addr: srv.Addr(), ServerName: srv.ServerName(), RootCAs: srv.RootCAs()},
 		Recorder:   rec,
 	}
-	if !o.quiet {
+	if !o.quiet && s.Capacity == nil { // a capacity ramp announces its steps instead (extras.go)
 		fmt.Fprintf(stderr, "jitpsim: %s: %d devices at %g/s against the embedded AWS IoT stand-in on %s\n",
 			s.Name, s.Devices.Count, s.Arrival.Rate, srv.Addr())
 	}
+	extras, err := startExtras(o, s, fleet, stderr)
+	if err != nil {
+		return exitUsage, err
+	}
+	defer extras.stop()
 	start := time.Now()
-	stopProgress := startProgress(stderr, o.quiet, fleet, rec, s.Devices.Count, start)
-	_ = fleet.Run(ctx)
+	stopProgress := startProgress(stderr, o.quiet, extras.src, rec, s.Devices.Count, start)
+	aborted := extras.run(ctx)
 	stopProgress()
 	elapsed := time.Since(start)
 	interrupted := ctx.Err() != nil
@@ -128,20 +139,22 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 		DroppedStarts: fleet.DroppedStarts(),
 		Duration:      elapsed,
 		Interrupted:   interrupted,
+		Aborted:       aborted,
 		Target:        targetCounters(before, after),
 	})
 	checkThingsCreated(sum, before, after)
 	sum.Evaluate(s.Gates)
+	extras.finish(sum)
 	if err := report.WriteText(stdout, sum); err != nil {
 		return exitUsage, err
 	}
 	if o.out != "" {
-		if err := writeSummary(filepath.Join(o.out, "summary.json"), sum); err != nil {
+		if err := report.WriteDir(o.out, sum); err != nil {
 			return exitUsage, err
 		}
 	}
 	switch {
-	case interrupted:
+	case sum.Interrupted:
 		return exitInterrupted, nil
 	case !sum.Passed:
 		return exitGateFailed, nil
@@ -182,22 +195,6 @@ func checkThingsCreated(sum *report.Summary, before, after localiot.Stats) {
 	if extra := created - sum.Outcomes[report.OutcomeProvisioned]; extra > 0 {
 		sum.Idempotency.Violations += extra
 	}
-}
-
-func writeSummary(path string, sum *report.Summary) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if err := report.WriteJSON(f, sum); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // loadTemplate returns the scenario's provisioning template, or the classic

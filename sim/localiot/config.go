@@ -15,6 +15,8 @@ const (
 	DefaultAddr = "127.0.0.1:0"
 	// DefaultConnectTimeout is how long an accepted socket may take to finish TLS and send CONNECT.
 	DefaultConnectTimeout = 10 * time.Second
+	// DefaultEndpointAddress is the MQTT host name DescribeEndpoint returns.
+	DefaultEndpointAddress = "localhost"
 )
 
 // Config configures a Server; the zero value is usable.
@@ -31,8 +33,17 @@ type Config struct {
 	StateDir string
 	// Logger receives the stand-in's logs; nil discards them.
 	Logger *slog.Logger
-	// Authorizer decides publish and subscribe permissions; nil allows everything (policies come later).
+	// Authorizer, when set, replaces the evaluation of the AWS IoT policies attached to the
+	// client's certificate (the default, nil); AllowAll{} allows everything.
 	Authorizer Authorizer
+	// EndpointAddress is the host name DescribeEndpoint returns and the server certificate is valid
+	// for, besides localhost, 127.0.0.1 and ::1; default "localhost".
+	EndpointAddress string
+	// AWSLimits turns on AWS IoT Core's quotas: a provisioning delay distribution and token buckets
+	// for CONNECTs, certificate auto-registrations and template runs (see Limits).
+	AWSLimits bool
+	// Limits overrides DefaultLimits when AWSLimits is set; nil means DefaultLimits().
+	Limits *Limits
 }
 
 // withDefaults returns a copy of c with zero fields filled and the address checked.
@@ -49,8 +60,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if c.Authorizer == nil {
-		c.Authorizer = AllowAll{}
+	if c.EndpointAddress == "" {
+		c.EndpointAddress = DefaultEndpointAddress
+	}
+	if c.Limits != nil && c.Limits.ProvisionDelayMin < 0 {
+		return c, errors.New("localiot: Limits.ProvisionDelayMin must not be negative")
 	}
 	if !c.AllowNonLoopback {
 		if err := checkLoopback(c.Addr); err != nil {

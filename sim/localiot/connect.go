@@ -52,6 +52,10 @@ func (s *Server) admit(cl *mqtt.Client) error {
 	case !ca.autoReg:
 		return s.refuse(cl, id, "CA "+ca.id+" does not allow auto-registration")
 	}
+	if !s.lim.allowRegistration() { // AWS: 15 registrations/s; the device retries its first connect.
+		s.stats.regsThrottled.Add(1)
+		return s.refuse(cl, id, "throttled: certificate auto-registration rate exceeded")
+	}
 	created, st, err := s.reg.registerPending(id, ca.id, leaf)
 	if err != nil {
 		return s.refuse(cl, id, err.Error())
@@ -72,8 +76,7 @@ func (s *Server) admit(cl *mqtt.Client) error {
 func (s *Server) admitKnown(cl *mqtt.Client, id string, st certState) error {
 	switch {
 	case st.status == StatusActive && st.caStatus == StatusActive:
-		s.log.Debug("client connected", "cert", id, "client", cl.ID)
-		return nil
+		return s.accept(cl, id)
 	case st.status == StatusPendingActivation:
 		// AWS re-publishes the registration event whenever a PENDING_ACTIVATION certificate connects.
 		s.publishRegistered(id, st.caID, st.created)
@@ -85,6 +88,20 @@ func (s *Server) admitKnown(cl *mqtt.Client, id string, st certState) error {
 	default:
 		return s.refuse(cl, id, "CA "+st.caID+" is "+st.caStatus)
 	}
+}
+
+// accept evaluates iot:Connect on client/<clientId> for an ACTIVE certificate (a denial closes
+// the socket without CONNACK, as AWS does), computes the connection's policy variables once,
+// and clamps its keepalive to AWS's range.
+func (s *Server) accept(cl *mqtt.Client, id string) error {
+	se := s.newSession(cl, id)
+	if !s.authorize(&se.principal, ActionConnect, ClientResource(cl.ID)) {
+		return s.refuse(cl, id, "not authorized: iot:Connect on "+ClientResource(cl.ID))
+	}
+	applyKeepAlive(cl)
+	s.sessions.put(cl, se)
+	s.log.Debug("client connected", "cert", id, "client", cl.ID, "keepalive", cl.State.Keepalive)
+	return nil
 }
 
 // refuse counts and logs a refused connection and returns the error that makes mochi close it.

@@ -17,6 +17,8 @@ type CACertificateInfo struct {
 	Status string `json:"status"`
 	// AutoRegistration reports whether unknown device certificates it signed are registered on connect.
 	AutoRegistration bool `json:"autoRegistration"`
+	// Mode is the certificate mode, DEFAULT or SNI_ONLY; empty means DEFAULT.
+	Mode string `json:"certificateMode,omitempty"`
 	// Template is the JITP template in the readable form, or empty when the CA has none.
 	Template json.RawMessage `json:"template,omitempty"`
 	// Created is when the CA was first registered.
@@ -33,6 +35,8 @@ type CertificateInfo struct {
 	CAID string `json:"caId"`
 	// Status is ACTIVE, PENDING_ACTIVATION, INACTIVE or REVOKED.
 	Status string `json:"status"`
+	// Mode is the certificate mode inherited from its CA, DEFAULT or SNI_ONLY; empty means DEFAULT.
+	Mode string `json:"certificateMode,omitempty"`
 	// PEM is the certificate in PEM form.
 	PEM string `json:"pem"`
 	// Created is when the certificate was registered.
@@ -43,6 +47,8 @@ type CertificateInfo struct {
 	Things []string `json:"things,omitempty"`
 	// Policies are the names of the policies attached to the certificate.
 	Policies []string `json:"policies,omitempty"`
+	// LastProvisionError explains why the last template run for the certificate failed, "" if it did not.
+	LastProvisionError string `json:"lastProvisionError,omitempty"`
 }
 
 // ThingInfo describes a thing.
@@ -55,6 +61,12 @@ type ThingInfo struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Principals are the ARNs of the certificates attached to the thing.
 	Principals []string `json:"principals,omitempty"`
+	// ThingTypeName is the thing's type, or "".
+	ThingTypeName string `json:"thingTypeName,omitempty"`
+	// ThingGroups are the static thing groups the thing belongs to.
+	ThingGroups []string `json:"thingGroups,omitempty"`
+	// BillingGroup is the billing group the thing belongs to, or "".
+	BillingGroup string `json:"billingGroup,omitempty"`
 	// Version starts at 1 and counts updates of the thing.
 	Version int64 `json:"version"`
 	// Created is when the thing was created.
@@ -90,5 +102,6 @@ func (c CertificateInfo) clone() CertificateInfo {
 func (t ThingInfo) clone() ThingInfo {
 	t.Attributes = maps.Clone(t.Attributes)
 	t.Principals = slices.Clone(t.Principals)
+	t.ThingGroups = slices.Clone(t.ThingGroups)
 	return t
 }

@@ -222,8 +222,14 @@ func TestJITRWithoutTemplate(t *testing.T) {
 	assert.Equal(t, int64(1), st.ConnectsRefused)
 	assert.Equal(t, 0, st.Things)
 
-	// Activating the certificate by hand (the JITR Lambda's job) lets the device in.
+	// Activating the certificate by hand (the JITR Lambda's job) is not enough: AWS evaluates
+	// iot:Connect, and a certificate without a policy is refused. Attaching one lets it in.
 	require.NoError(t, s.Registry().SetCertificateStatus(id.ID, StatusActive))
+	requireDropped(t, s, id.TLS, "jitr-1")
+	assert.Equal(t, int64(1), s.Stats().PolicyDenials)
+	_, err = s.Registry().CreatePolicy("jitr-connect", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/${iot:ClientId}"}]}`)
+	require.NoError(t, err)
+	require.NoError(t, s.Registry().AttachPolicy("jitr-connect", CertificateARN(id.ID)))
 	mustConnect(t, s, id.TLS, "jitr-1")
 }
 

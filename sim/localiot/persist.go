@@ -2,33 +2,29 @@ package localiot
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/jitpsim/jitpsim/sim/localiot/template"
 	"github.com/jitpsim/jitpsim/sim/pki"
 )
 
-// registryFile is the registry's file name inside Config.StateDir.
-const registryFile = "registry.json"
-
-// snapshotVersion identifies the layout of registry.json.
+// snapshotVersion identifies the layout of a registry snapshot (and of legacy registry.json files).
 const snapshotVersion = 1
 
-// snapshot is the JSON form of a Registry.
+// snapshot is the JSON form of a whole Registry: an export format, and the layout of the
+// registry.json files that earlier versions kept in Config.StateDir (imported once into the store).
 type snapshot struct {
 	Version        int                 `json:"version"`
 	CACertificates []CACertificateInfo `json:"caCertificates"`
 	Certificates   []CertificateInfo   `json:"certificates"`
 	Things         []ThingInfo         `json:"things"`
 	Policies       []PolicyInfo        `json:"policies"`
+	RegCode        string              `json:"registrationCode,omitempty"`
+	groupRecords                       // thing types, thing groups and billing groups
 }
 
 // MarshalJSON encodes a consistent snapshot of the whole registry: CAs (with their templates),
-// certificates, things and policies.
+// certificates, things, policies and the registration code.
 func (r *Registry) MarshalJSON() ([]byte, error) {
 	r.mu.RLock()
 	s := snapshot{
@@ -37,12 +33,15 @@ func (r *Registry) MarshalJSON() ([]byte, error) {
 		Certificates:   r.certList(),
 		Things:         r.thingList(),
 		Policies:       r.policyList(),
+		RegCode:        r.regCode,
+		groupRecords:   r.groupRecordsLocked(),
 	}
 	r.mu.RUnlock()
 	return json.Marshal(s)
 }
 
-// UnmarshalJSON replaces the registry's contents with the encoded registry.
+// UnmarshalJSON replaces the registry's contents with the encoded registry; it stages every
+// record when the registry has a store.
 func (r *Registry) UnmarshalJSON(data []byte) error {
 	var s snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -51,19 +50,25 @@ func (r *Registry) UnmarshalJSON(data []byte) error {
 	if s.Version != snapshotVersion {
 		return fmt.Errorf("registry version %d, want %d", s.Version, snapshotVersion)
 	}
+	fresh, err := s.build()
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cas, r.certs, r.things, r.policies, r.regCode = fresh.cas, fresh.certs, fresh.things, fresh.policies, fresh.regCode
+	r.groups = fresh.groups
+	r.stageAll()
+	return nil
+}
+
+// build turns a snapshot into a registry without a store, parsing CA certificates and templates.
+func (s *snapshot) build() (*Registry, error) {
 	fresh := NewRegistry()
 	for _, ca := range s.CACertificates {
-		cert, err := pki.ParseCertificatePEM([]byte(ca.PEM))
-		if err != nil {
-			return fmt.Errorf("CA %s: %w", ca.ID, err)
+		if err := fresh.addCARecord(ca); err != nil {
+			return nil, err
 		}
-		rec := &caRecord{info: ca.clone(), cert: cert}
-		if len(ca.Template) > 0 {
-			if rec.tmpl, err = template.Parse(ca.Template); err != nil {
-				return fmt.Errorf("CA %s: %w", ca.ID, err)
-			}
-		}
-		fresh.cas[ca.ID] = rec
 	}
 	for _, c := range s.Certificates {
 		c := c.clone()
@@ -76,59 +81,46 @@ func (r *Registry) UnmarshalJSON(data []byte) error {
 	for _, p := range s.Policies {
 		fresh.policies[p.Name] = &p
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.cas, r.certs, r.things, r.policies = fresh.cas, fresh.certs, fresh.things, fresh.policies
+	fresh.regCode = s.RegCode
+	fresh.restoreGroups(s.groupRecords)
+	return fresh, nil
+}
+
+// addCARecord adds a stored CA, parsing its certificate and template.
+func (r *Registry) addCARecord(ca CACertificateInfo) error {
+	cert, err := pki.ParseCertificatePEM([]byte(ca.PEM))
+	if err != nil {
+		return fmt.Errorf("CA %s: %w", ca.ID, err)
+	}
+	rec := &caRecord{info: ca.clone(), cert: cert}
+	if len(ca.Template) > 0 {
+		if rec.tmpl, err = template.Parse(ca.Template); err != nil {
+			return fmt.Errorf("CA %s: %w", ca.ID, err)
+		}
+	}
+	r.cas[ca.ID] = rec
 	return nil
 }
 
-// loadRegistry reads path, returning an empty registry when the file does not exist.
-func loadRegistry(path string) (*Registry, error) {
-	r := NewRegistry()
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return r, nil
+// stageAll stages every record, for an import into an empty store; the caller holds r.mu.
+func (r *Registry) stageAll() {
+	if r.store == nil {
+		return
 	}
-	if err != nil {
-		return nil, err
+	for id := range r.cas {
+		r.stageCA(id)
 	}
-	if err := json.Unmarshal(data, r); err != nil {
-		return nil, fmt.Errorf("localiot: %s: %w", path, err)
+	for id := range r.certs {
+		r.stageCert(id)
 	}
-	return r, nil
-}
-
-// saveRegistry writes the registry to path atomically (temporary file, sync, rename) with mode 0600.
-func saveRegistry(path string, r *Registry) (err error) {
-	data, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
+	for name := range r.things {
+		r.stageThing(name)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+	for name := range r.policies {
+		r.stagePolicy(name)
 	}
-	f, err := os.CreateTemp(dir, "."+registryFile+".*")
-	if err != nil {
-		return err
+	if r.regCode != "" {
+		r.stageMeta(metaRegCode, r.regCode)
 	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = f.Write(append(data, '\n')); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	r.stageAllGroups()
 }

@@ -34,7 +34,7 @@ func TestPersistence(t *testing.T) {
 	serverCA := s1.ServerCAPEM()
 	require.NoError(t, s1.Close())
 
-	info, err := os.Stat(filepath.Join(dir, registryFile))
+	info, err := os.Stat(filepath.Join(dir, StoreFile))
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 
@@ -87,12 +87,6 @@ func TestRegistryJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestLoadRegistryMissingFile(t *testing.T) {
-	r, err := loadRegistry(filepath.Join(t.TempDir(), "absent.json"))
-	require.NoError(t, err)
-	assert.Empty(t, r.Certificates())
-}
-
 func TestCloseFinishesDelayedRuns(t *testing.T) {
 	dir := t.TempDir()
 	s, err := New(Config{StateDir: dir, ProvisionDelay: 1 << 62})
@@ -110,9 +104,17 @@ func TestCloseFinishesDelayedRuns(t *testing.T) {
 	// Close cuts the delay short, runs the template and saves the ACTIVE certificate.
 	require.NoError(t, s.Close())
 	assert.Equal(t, int64(1), s.Stats().ProvisionSuccess)
-	r, err := loadRegistry(filepath.Join(dir, registryFile))
-	require.NoError(t, err)
+	r := reopen(t, dir)
 	c, ok := r.Certificate(id.ID)
 	require.True(t, ok)
 	assert.Equal(t, StatusActive, c.Status)
+}
+
+// reopen opens the store in dir as a registry that is closed when the test ends.
+func reopen(t *testing.T, dir string) *Registry {
+	t.Helper()
+	r, err := openRegistry(dir, discardLogger())
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, r.closeStore()) })
+	return r
 }

@@ -2,7 +2,6 @@ package localiot
 
 import (
 	"crypto/x509"
-	"errors"
 	"time"
 
 	"github.com/jitpsim/jitpsim/sim/localiot/template"
@@ -17,14 +16,15 @@ func (s *Server) scheduleProvision(certID string, leaf *x509.Certificate, tmpl *
 		return
 	}
 	s.runs.Add(1)
-	if s.cfg.ProvisionDelay <= 0 {
+	delay := s.provisionDelay()
+	if delay <= 0 {
 		go s.runProvision(certID, leaf, tmpl)
 		return
 	}
 	s.runSeq++
 	key := s.runSeq
 	run := pendingRun{certID: certID, leaf: leaf, tmpl: tmpl}
-	run.timer = time.AfterFunc(s.cfg.ProvisionDelay, func() {
+	run.timer = time.AfterFunc(delay, func() {
 		s.runMu.Lock()
 		delete(s.pending, key)
 		s.runMu.Unlock()
@@ -62,22 +62,16 @@ func (s *Server) runProvision(certID string, leaf *x509.Certificate, tmpl *templ
 	if s.beforeProvision != nil {
 		s.beforeProvision(certID)
 	}
-	plan, err := tmpl.Provision(template.SubjectParameters(leaf, certID))
+	var plan *template.Plan
+	err := s.throttleRegisterThing()
+	if err == nil {
+		plan, err = tmpl.Provision(template.SubjectParameters(leaf, certID))
+	}
 	if err == nil {
 		err = s.reg.applyPlan(certID, plan)
 	}
 	if err != nil {
-		kind := template.ServerError
-		var pe *template.ProvisionError
-		if errors.As(err, &pe) {
-			kind = pe.Kind
-		}
-		if kind == template.ClientError {
-			s.stats.provisionClientError.Add(1)
-		} else {
-			s.stats.provisionServerError.Add(1)
-		}
-		s.log.Warn("provisioning failed; certificate stays PENDING_ACTIVATION", "cert", certID, "kind", kind, "reason", err)
+		s.provisionFailed(certID, err)
 		return
 	}
 	s.stats.provisionSuccess.Add(1)

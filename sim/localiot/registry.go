@@ -19,6 +19,12 @@ type Registry struct {
 	certs    map[string]*CertificateInfo
 	things   map[string]*ThingInfo
 	policies map[string]*PolicyInfo
+
+	regCode string       // the account's registration code, "" until GetRegistrationCode
+	store   *storeWriter // nil keeps the registry in memory only; see registry_stage.go
+
+	groups groupStore  // thing types, thing groups, billing groups; see registry_groups.go
+	parsed policyCache // parsed policy documents by name and version; see policycache.go
 }
 
 // caRecord is a registered CA with its parsed certificate and template.
@@ -160,6 +166,7 @@ func (r *Registry) SetCertificateStatus(id, status string) error {
 	if c.Status != status {
 		c.Status = status
 		c.LastModified = time.Now().UTC()
+		r.stageCert(id)
 	}
 	return nil
 }

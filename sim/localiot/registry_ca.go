@@ -48,6 +48,7 @@ func (r *Registry) registerCA(cert *x509.Certificate, tmpl *template.Template, a
 	rec.info.AutoRegistration = autoReg
 	rec.info.Template = raw
 	rec.info.LastModified = now
+	r.stageCA(id)
 	return id, nil
 }
 

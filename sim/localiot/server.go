@@ -39,6 +39,9 @@ type Server struct {
 	broker     *mqtt.Server
 	ln         *tlsListener
 	stats      counters
+	lim        *limiters    // nil unless Config.AWSLimits
+	sessions   sessionTable // per-connection policy state; see session.go
+	failures   failureLog   // recent failed template runs; see provision_failures.go
 
 	mu      sync.Mutex
 	started bool
@@ -65,7 +68,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.StateDir != "" {
 		s.ca, _, err = pki.LoadOrCreateCA(filepath.Join(cfg.StateDir, serverCADir), ServerCACommonName, pki.KeyEC256)
 		if err == nil {
-			s.reg, err = loadRegistry(filepath.Join(cfg.StateDir, registryFile))
+			s.reg, err = openRegistry(cfg.StateDir, s.log)
 		}
 	} else {
 		s.ca, err = pki.NewCA(ServerCACommonName, pki.KeyEC256)
@@ -74,24 +77,47 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localiot: %w", err)
 	}
-	if s.serverCert, err = s.ca.IssueServer([]string{serverName, "127.0.0.1", "::1"}); err != nil {
+	if err := s.prepare(); err != nil {
+		_ = s.reg.closeStore()
 		return nil, fmt.Errorf("localiot: %w", err)
+	}
+	return s, nil
+}
+
+// prepare issues the server certificate, sets up the limits and builds the broker with its hooks:
+// connHook (limits, SNI) runs before hook (certificates, JITP).
+func (s *Server) prepare() error {
+	var err error
+	hosts := []string{serverName, "127.0.0.1", "::1"}
+	if s.cfg.EndpointAddress != serverName {
+		hosts = append(hosts, s.cfg.EndpointAddress)
+	}
+	if s.serverCert, err = s.ca.IssueServer(hosts); err != nil {
+		return err
+	}
+	if s.cfg.AWSLimits {
+		l := DefaultLimits()
+		if s.cfg.Limits != nil {
+			l = *s.cfg.Limits
+		}
+		s.lim = newLimiters(l)
 	}
 	s.broker = mqtt.New(&mqtt.Options{
 		InlineClient: true,
 		Capabilities: capabilities(),
 		Logger:       s.log.With("component", "mochi"),
 	})
-	if err := s.broker.AddHook(&hook{s: s}, nil); err != nil {
-		return nil, fmt.Errorf("localiot: %w", err)
+	if err := s.broker.AddHook(&connHook{s: s}, nil); err != nil {
+		return err
 	}
-	return s, nil
+	return s.broker.AddHook(&hook{s: s}, nil)
 }
 
 // capabilities returns mochi's capabilities tuned toward AWS IoT Core and many connections.
 func capabilities() *mqtt.Capabilities {
 	c := mqtt.NewDefaultServerCapabilities()
 	c.MaximumClientWritesPending = 64     // mochi's 8192 costs 64 KiB per client
+	c.MaximumPacketSize = maxPacketSize   // refuse oversized packets before buffering them (mqtt_rules.go)
 	c.ReceiveMaximum = 100                // AWS: 100 unacknowledged inbound QoS 1 messages
 	c.MaximumQos = 1                      // AWS supports QoS 0 and 1 only
 	c.TopicAliasMaximum = 8               // AWS's topic alias limit
@@ -181,10 +207,8 @@ func (s *Server) Close() error {
 		return fmt.Errorf("localiot: close broker: %w", err)
 	}
 	s.finishProvisioning()
-	if s.cfg.StateDir != "" {
-		if err := saveRegistry(filepath.Join(s.cfg.StateDir, registryFile), s.reg); err != nil {
-			return fmt.Errorf("localiot: save registry: %w", err)
-		}
+	if err := s.reg.closeStore(); err != nil {
+		return fmt.Errorf("localiot: close store: %w", err)
 	}
 	return nil
 }

@@ -26,6 +26,18 @@ type Stats struct {
 	ProvisionServerError int64
 	// ConnectsRefused counts connections closed without CONNACK, except those that auto-registered a certificate.
 	ConnectsRefused int64
+	// ConnectsThrottled counts the refused connections that exceeded a CONNECT limit (Config.AWSLimits).
+	ConnectsThrottled int64
+	// RegistrationsThrottled counts the refused first connects that exceeded the auto-registration limit.
+	RegistrationsThrottled int64
+	// ProvisionThrottled counts the template runs (among ProvisionServerError) that exceeded the RegisterThing limit.
+	ProvisionThrottled int64
+	// PolicyDenials counts connects, publishes, subscriptions and deliveries the policies (or Config.Authorizer) denied.
+	PolicyDenials int64
+	// ClientErrorDisconnects counts connections closed for breaking AWS IoT's MQTT rules (CLIENT_ERROR): QoS 2, payloads over 128 KB.
+	ClientErrorDisconnects int64
+	// ClientIDTakeovers counts connections closed because a newer one used the same client ID (DUPLICATE_CLIENTID).
+	ClientIDTakeovers int64
 }
 
 // counters are the stand-in's running totals.
@@ -35,6 +47,12 @@ type counters struct {
 	provisionClientError atomic.Int64
 	provisionServerError atomic.Int64
 	connectsRefused      atomic.Int64
+	connectsThrottled    atomic.Int64
+	regsThrottled        atomic.Int64
+	provisionThrottled   atomic.Int64
+	policyDenials        atomic.Int64
+	clientErrors         atomic.Int64
+	takeovers            atomic.Int64
 }
 
 // Stats returns the current registry sizes and counters.
@@ -52,5 +70,12 @@ func (s *Server) Stats() Stats {
 		ProvisionClientError: s.stats.provisionClientError.Load(),
 		ProvisionServerError: s.stats.provisionServerError.Load(),
 		ConnectsRefused:      s.stats.connectsRefused.Load(),
+
+		ConnectsThrottled:      s.stats.connectsThrottled.Load(),
+		RegistrationsThrottled: s.stats.regsThrottled.Load(),
+		ProvisionThrottled:     s.stats.provisionThrottled.Load(),
+		PolicyDenials:          s.stats.policyDenials.Load(),
+		ClientErrorDisconnects: s.stats.clientErrors.Load(),
+		ClientIDTakeovers:      s.stats.takeovers.Load(),
 	}
 }

@@ -16,40 +16,39 @@ const (
 	TypePolicy = "AWS::IoT::Policy"
 )
 
-// parseBody validates a decoded template body and builds the Template.
+// parseBody validates a decoded template body and builds the Template. Literal policy
+// documents are turned into escaped strings first, so Body returns the form AWS keeps.
 func parseBody(obj map[string]any, roleArn string) (*Template, error) {
-	body, err := marshalNoEscape(obj)
-	if err != nil {
-		return nil, invalid("Template format error: " + err.Error())
-	}
-	if len(body) > maxBodyLen {
-		return nil, invalid(fmt.Sprintf("templateBody is %d characters long; the limit is %d", len(body), maxBodyLen))
-	}
-	t := &Template{roleArn: roleArn, body: body}
+	t := &Template{roleArn: roleArn}
+	var err error
 	if t.params, err = parseParameters(obj["Parameters"]); err != nil {
 		return nil, err
 	}
-	declared := make(map[string]bool, len(t.params))
+	if t.mappings, err = parseMappings(obj["Mappings"]); err != nil {
+		return nil, err
+	}
+	c := &checker{declared: make(map[string]bool, len(t.params)), mappings: t.mappings}
 	for _, p := range t.params {
-		declared[p.name] = true
+		c.declared[p.name] = true
 	}
 	raw, ok := obj["Resources"]
 	if !ok || raw == nil {
-		return nil, invalid("Template format error: the Resources section is missing")
+		return nil, formatError("the Resources section is missing")
 	}
 	resources, ok := raw.(map[string]any)
 	if !ok {
-		return nil, invalid("Template format error: Resources must be a JSON object")
+		return nil, formatError("Resources must be a JSON object")
 	}
-	ids := make([]string, 0, len(resources))
-	for id := range resources {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		if err := t.addResource(id, resources[id], declared); err != nil {
+	for _, id := range sortedKeys(resources) {
+		if err := t.addResource(id, resources[id], c); err != nil {
 			return nil, err
 		}
+	}
+	if t.body, err = marshalNoEscape(obj); err != nil {
+		return nil, formatError(err.Error())
+	}
+	if len(t.body) > maxBodyLen {
+		return nil, invalid(fmt.Sprintf("templateBody is %d characters long; the limit is %d", len(t.body), maxBodyLen))
 	}
 	return t, nil
 }
@@ -61,30 +60,29 @@ func parseParameters(raw any) ([]parameter, error) {
 	}
 	obj, ok := raw.(map[string]any)
 	if !ok {
-		return nil, invalid("Template format error: Parameters must be a JSON object")
+		return nil, formatError("Parameters must be a JSON object")
 	}
 	params := make([]parameter, 0, len(obj))
-	for name, v := range obj {
-		decl, ok := v.(map[string]any)
+	for _, name := range sortedKeys(obj) {
+		decl, ok := obj[name].(map[string]any)
 		if !ok {
-			return nil, invalid(fmt.Sprintf("Template format error: parameter %s must be a JSON object", name))
+			return nil, formatError(fmt.Sprintf("parameter %s must be a JSON object", name))
 		}
 		if typ, ok := decl["Type"]; ok {
 			if s, ok := typ.(string); !ok || s != "String" {
-				return nil, invalid(fmt.Sprintf("Template format error: parameter %s has Type %v; only String is supported", name, typ))
+				return nil, formatError(fmt.Sprintf("parameter %s has Type %v; only String is supported", name, typ))
 			}
 		}
 		p := parameter{name: name}
 		if def, ok := decl["Default"]; ok {
 			s, ok := scalarString(def)
 			if !ok {
-				return nil, invalid(fmt.Sprintf("Template format error: the Default of parameter %s must be a string", name))
+				return nil, formatError(fmt.Sprintf("the Default of parameter %s must be a string", name))
 			}
 			p.hasDefault, p.def = true, s
 		}
 		params = append(params, p)
 	}
-	sort.Slice(params, func(i, j int) bool { return params[i].name < params[j].name })
 	return params, nil
 }
 
@@ -102,4 +100,14 @@ func scalarString(v any) (string, bool) {
 		return "false", true
 	}
 	return "", false
+}
+
+// sortedKeys returns the keys of m in order, so that parsing and its errors are deterministic.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -9,11 +9,14 @@ const (
 	ServerError = "ServerError"
 )
 
+// CodeResourceConflicts is the AWS exception a FAIL OverrideSettings raises for an existing thing.
+const CodeResourceConflicts = "ResourceConflictsException"
+
 // invalidPrefix starts every template validation message, as in AWS's InvalidRequestException.
 const invalidPrefix = "Invalid registration template. "
 
-// InvalidTemplateError reports a template that Parse rejects; the future
-// control-plane API maps it to InvalidRequestException.
+// InvalidTemplateError reports a template that Parse rejects; the control-plane API maps it
+// to InvalidRequestException with Error() as the message.
 type InvalidTemplateError struct {
 	// Msg is the detail after AWS's "Invalid registration template. " prefix.
 	Msg string
@@ -25,16 +28,31 @@ func (e *InvalidTemplateError) Error() string { return invalidPrefix + e.Msg }
 // invalid builds an InvalidTemplateError.
 func invalid(msg string) error { return &InvalidTemplateError{Msg: msg} }
 
-// ProvisionError reports why a template could not be resolved for one certificate.
+// formatError builds an InvalidTemplateError worded "Template format error: ...".
+func formatError(msg string) error { return invalid("Template format error: " + msg) }
+
+// ProvisionError reports why a template could not be resolved or applied for one certificate.
 type ProvisionError struct {
 	// Kind is ClientError or ServerError.
 	Kind string
+	// Code is the AWS exception name when one applies, such as ResourceConflictsException, else "".
+	Code string
 	// Msg explains the failure.
 	Msg string
 }
 
-// Error returns "<Kind>: <Msg>".
-func (e *ProvisionError) Error() string { return e.Kind + ": " + e.Msg }
+// Error returns "<Kind>: <Msg>", or "<Kind>: <Code>: <Msg>" when Code is set.
+func (e *ProvisionError) Error() string {
+	if e.Code != "" {
+		return e.Kind + ": " + e.Code + ": " + e.Msg
+	}
+	return e.Kind + ": " + e.Msg
+}
 
 // clientErr builds a ProvisionError of kind ClientError.
 func clientErr(msg string) error { return &ProvisionError{Kind: ClientError, Msg: msg} }
+
+// conflictErr builds the ClientError of a FAIL OverrideSettings.
+func conflictErr(msg string) error {
+	return &ProvisionError{Kind: ClientError, Code: CodeResourceConflicts, Msg: msg}
+}

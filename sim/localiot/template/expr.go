@@ -3,15 +3,22 @@ package template
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 )
 
-// Intrinsic function names understood by the stand-in.
+// Intrinsic function names understood by the stand-in: Ref and the five AWS documents for
+// provisioning templates.
 const (
-	fnRef  = "Ref"
-	fnJoin = "Fn::Join"
+	fnRef       = "Ref"
+	fnJoin      = "Fn::Join"
+	fnSelect    = "Fn::Select"
+	fnSplit     = "Fn::Split"
+	fnSub       = "Fn::Sub"
+	fnFindInMap = "Fn::FindInMap"
 )
+
+// supportedFunctions is the list AWS-style error messages name.
+const supportedFunctions = "[Fn::FindInMap, Fn::Join, Fn::Select, Fn::Split, Fn::Sub, Ref]"
 
 // intrinsic reports whether v is an intrinsic function call: an object with the single key Ref or Fn::*.
 func intrinsic(v any) (fn string, arg any, ok bool) {
@@ -27,46 +34,14 @@ func intrinsic(v any) (fn string, arg any, ok bool) {
 	return "", nil, false
 }
 
-// checkRefs verifies that every Ref inside v names a declared parameter.
-func checkRefs(v any, declared map[string]bool) error {
-	if fn, arg, ok := intrinsic(v); ok && fn == fnRef {
-		name, isStr := arg.(string)
-		if !isStr {
-			return fmt.Errorf("Ref must name a parameter")
-		}
-		if !declared[name] {
-			return fmt.Errorf("unresolved resource dependencies [%s]", name)
-		}
-		return nil
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if err := checkRefs(x[k], declared); err != nil {
-				return err
-			}
-		}
-	case []any:
-		for _, e := range x {
-			if err := checkRefs(e, declared); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // evaluator resolves expressions against the parameter values of one certificate.
 type evaluator struct {
-	params map[string]string
+	params   map[string]string
+	mappings map[string]any
 }
 
-// eval evaluates intrinsic functions anywhere inside v and returns the resolved value.
+// eval evaluates intrinsic functions anywhere inside v and returns the resolved value: a
+// string, number, boolean, list or object. Errors are ClientError provisioning errors.
 func (e *evaluator) eval(v any) (any, error) {
 	if fn, arg, ok := intrinsic(v); ok {
 		switch fn {
@@ -79,6 +54,14 @@ func (e *evaluator) eval(v any) (any, error) {
 			return val, nil
 		case fnJoin:
 			return e.join(arg)
+		case fnSelect:
+			return e.selectFn(arg)
+		case fnSplit:
+			return e.split(arg)
+		case fnSub:
+			return e.sub(arg)
+		case fnFindInMap:
+			return e.findInMap(arg)
 		default:
 			return nil, clientErr("unsupported intrinsic function " + fn)
 		}
@@ -108,36 +91,7 @@ func (e *evaluator) eval(v any) (any, error) {
 	return v, nil
 }
 
-// join evaluates Fn::Join: ["delimiter", [values...]].
-func (e *evaluator) join(arg any) (any, error) {
-	args, ok := arg.([]any)
-	if !ok || len(args) != 2 {
-		return nil, clientErr("Fn::Join takes a list of a delimiter and a list of values")
-	}
-	delim, ok := args[0].(string)
-	if !ok {
-		return nil, clientErr("the Fn::Join delimiter must be a string")
-	}
-	list, err := e.eval(args[1])
-	if err != nil {
-		return nil, err
-	}
-	items, ok := list.([]any)
-	if !ok {
-		return nil, clientErr("the Fn::Join values must be a list")
-	}
-	parts := make([]string, len(items))
-	for i, it := range items {
-		s, ok := scalarString(it)
-		if !ok {
-			return nil, clientErr("Fn::Join values must be strings")
-		}
-		parts[i] = s
-	}
-	return strings.Join(parts, delim), nil
-}
-
-// evalString evaluates v and requires a string result; what names the property for errors.
+// evalString evaluates v and requires a string (or number) result; what names the value for errors.
 func (e *evaluator) evalString(v any, what string) (string, error) {
 	r, err := e.eval(v)
 	if err != nil {
@@ -150,4 +104,25 @@ func (e *evaluator) evalString(v any, what string) (string, error) {
 		return s.String(), nil
 	}
 	return "", clientErr(what + " must evaluate to a string")
+}
+
+// evalList evaluates v and requires a list of strings; what names the value for errors.
+func (e *evaluator) evalList(v any, what string) ([]string, error) {
+	r, err := e.eval(v)
+	if err != nil {
+		return nil, err
+	}
+	items, ok := r.([]any)
+	if !ok {
+		return nil, clientErr(what + " must evaluate to a list")
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		s, ok := scalarString(it)
+		if !ok {
+			return nil, clientErr(what + " must be a list of strings")
+		}
+		out[i] = s
+	}
+	return out, nil
 }

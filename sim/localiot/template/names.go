@@ -32,9 +32,12 @@ func normalStatus(s string) (string, error) {
 }
 
 // validThingName checks a thing name against AWS's pattern [a-zA-Z0-9:_-]{1,128}.
-func validThingName(s string) error {
+func validThingName(s string) error { return validName("thing name", s) }
+
+// validName checks a thing, thing type, thing group or billing group name; what names the kind.
+func validName(what, s string) error {
 	if !thingNameRE.MatchString(s) {
-		return fmt.Errorf("thing name %q does not match [a-zA-Z0-9:_-]{1,128}", s)
+		return fmt.Errorf("%s %q does not match [a-zA-Z0-9:_-]{1,128}", what, s)
 	}
 	return nil
 }

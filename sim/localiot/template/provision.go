@@ -4,12 +4,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
+	"slices"
+
+	"github.com/jitpsim/jitpsim/sim/localiot/policy"
 )
 
 // Plan is what one JITP run must do for one certificate.
 type Plan struct {
-	// Thing is the thing to create or reuse; nil when the template has no thing.
+	// Thing is the thing to create or update; nil when the template has no thing.
 	Thing *ThingSpec
 	// Certificate carries the status to set on the device certificate.
 	Certificate CertificateSpec
@@ -23,6 +25,14 @@ type ThingSpec struct {
 	Name string
 	// Attributes are the resolved AttributePayload entries; nil when there are none.
 	Attributes map[string]string
+	// TypeName is the thing type, which must exist; "" when the template sets none.
+	TypeName string
+	// Groups are the static thing groups to add the thing to, which must exist; nil when none.
+	Groups []string
+	// BillingGroup is the billing group to add the thing to, which must exist; "" when none.
+	BillingGroup string
+	// Overrides are the resource's OverrideSettings, applied when the thing exists (see Resolve).
+	Overrides ThingOverrides
 }
 
 // CertificateSpec is a resolved AWS::IoT::Certificate resource.
@@ -42,9 +52,9 @@ type PolicySpec struct {
 }
 
 // Provision resolves the template for one certificate; params come from the certificate
-// subject (see SubjectParameters). Errors are *ProvisionError values.
+// subject (see SubjectParameters). It changes nothing; errors are *ProvisionError values.
 func (t *Template) Provision(params map[string]string) (*Plan, error) {
-	e := &evaluator{params: make(map[string]string, len(t.params))}
+	e := &evaluator{params: make(map[string]string, len(t.params)), mappings: t.mappings}
 	for _, p := range t.params {
 		v, ok := params[p.name]
 		switch {
@@ -83,25 +93,61 @@ func (t *Template) Provision(params map[string]string) (*Plan, error) {
 
 // thing resolves the thing resource.
 func (e *evaluator) thing(r *thingResource) (*ThingSpec, error) {
-	name, err := e.evalString(r.name, "ThingName")
+	name, err := e.evalName(r.name, "ThingName", "thing name")
 	if err != nil {
 		return nil, err
 	}
-	if err := validThingName(name); err != nil {
-		return nil, clientErr(err.Error())
+	th := &ThingSpec{Name: name, Overrides: r.overrides}
+	if r.typeName != nil {
+		if th.TypeName, err = e.evalName(r.typeName, "ThingTypeName", "thing type name"); err != nil {
+			return nil, err
+		}
 	}
-	th := &ThingSpec{Name: name}
-	if len(r.attributes) == 0 {
-		return th, nil
+	if r.billingGroup != nil {
+		if th.BillingGroup, err = e.evalName(r.billingGroup, "BillingGroup", "billing group name"); err != nil {
+			return nil, err
+		}
 	}
-	keys := make([]string, 0, len(r.attributes))
-	for k := range r.attributes {
-		keys = append(keys, k)
+	if r.groups != nil {
+		groups, err := e.evalList(r.groups, "ThingGroups")
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			if err := validName("thing group name", g); err != nil {
+				return nil, clientErr(err.Error())
+			}
+			if !slices.Contains(th.Groups, g) {
+				th.Groups = append(th.Groups, g)
+			}
+		}
 	}
-	sort.Strings(keys)
-	th.Attributes = make(map[string]string, len(keys))
-	for _, k := range keys {
-		v, err := e.eval(r.attributes[k])
+	if th.Attributes, err = e.attributes(r.attributes); err != nil {
+		return nil, err
+	}
+	return th, nil
+}
+
+// evalName evaluates a name property and checks it against AWS's name pattern.
+func (e *evaluator) evalName(v any, prop, what string) (string, error) {
+	s, err := e.evalString(v, prop)
+	if err != nil {
+		return "", err
+	}
+	if err := validName(what, s); err != nil {
+		return "", clientErr(err.Error())
+	}
+	return s, nil
+}
+
+// attributes resolves an AttributePayload; nil when there are none.
+func (e *evaluator) attributes(raw map[string]any) (map[string]string, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(raw))
+	for _, k := range sortedKeys(raw) {
+		v, err := e.eval(raw[k])
 		if err != nil {
 			return nil, err
 		}
@@ -112,9 +158,9 @@ func (e *evaluator) thing(r *thingResource) (*ThingSpec, error) {
 		if err := validAttribute(k, s); err != nil {
 			return nil, clientErr(err.Error())
 		}
-		th.Attributes[k] = s
+		out[k] = s
 	}
-	return th, nil
+	return out, nil
 }
 
 // certificate resolves the certificate resource.
@@ -154,6 +200,9 @@ func (e *evaluator) policy(r policyResource) (PolicySpec, error) {
 	}
 	if doc, err = compactDocument(doc); err != nil {
 		return PolicySpec{}, clientErr("malformed PolicyDocument: " + err.Error())
+	}
+	if _, err := policy.Parse([]byte(doc)); err != nil {
+		return PolicySpec{}, clientErr(err.Error())
 	}
 	sum := sha256.Sum256([]byte(doc))
 	return PolicySpec{Name: hex.EncodeToString(sum[:]), Document: doc}, nil

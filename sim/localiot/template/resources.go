@@ -1,17 +1,19 @@
 package template
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 )
 
-// thingResource is a parsed AWS::IoT::Thing resource; name and attributes are unevaluated expressions.
+// thingResource is a parsed AWS::IoT::Thing resource; the properties are unevaluated expressions.
 type thingResource struct {
-	logicalID  string
-	name       any
-	attributes map[string]any
+	logicalID    string
+	name         any
+	attributes   map[string]any
+	typeName     any
+	groups       any
+	billingGroup any
+	overrides    ThingOverrides
 }
 
 // certResource is a parsed AWS::IoT::Certificate resource; status is nil when the template omits it.
@@ -22,105 +24,95 @@ type certResource struct {
 }
 
 // policyResource is a parsed AWS::IoT::Policy resource; exactly one of name and document is set.
+// A literal document is kept as compact JSON text.
 type policyResource struct {
 	logicalID string
 	name      any
 	document  any
 }
 
-// overrideValues are the values AWS documents for OverrideSettings.
-var overrideValues = map[string]bool{"DO_NOTHING": true, "REPLACE": true, "FAIL": true, "MERGE": true}
-
-// addResource validates one entry of Resources and records it on t.
-func (t *Template) addResource(id string, raw any, declared map[string]bool) error {
+// addResource validates one entry of Resources and records it on t. A PolicyDocument given
+// as an object is replaced, in res, by its escaped-string form, as AWS keeps it.
+func (t *Template) addResource(id string, raw any, c *checker) error {
 	res, ok := raw.(map[string]any)
 	if !ok {
-		return invalid(fmt.Sprintf("Template format error: resource %s must be a JSON object", id))
+		return formatError(fmt.Sprintf("resource %s must be a JSON object", id))
 	}
 	typ, _ := res["Type"].(string)
 	props := map[string]any{}
 	if p, ok := res["Properties"]; ok && p != nil {
 		if props, ok = p.(map[string]any); !ok {
-			return invalid(fmt.Sprintf("Template format error: Properties of resource %s must be a JSON object", id))
+			return formatError(fmt.Sprintf("Properties of resource %s must be a JSON object", id))
 		}
 	}
-	if err := checkOverrides(id, res["OverrideSettings"]); err != nil {
-		return err
-	}
-	for name, v := range props {
-		if err := checkRefs(v, declared); err != nil {
-			return invalid(fmt.Sprintf("Template format error: %v in property %s of resource %s", err, name, id))
+	for _, name := range sortedKeys(props) {
+		if name == "PolicyDocument" && typ == TypePolicy {
+			if _, _, ok := intrinsic(props[name]); !ok {
+				continue // a literal document, checked by addPolicy
+			}
+		}
+		if err := c.check(props[name]); err != nil {
+			return formatError(fmt.Sprintf("%v in property %s of resource %s", err, name, id))
 		}
 	}
 	switch typ {
 	case TypeThing:
-		return t.addThing(id, props)
+		return t.addThing(id, props, res["OverrideSettings"])
 	case TypeCertificate:
+		if err := checkCertificateOverrides(id, res["OverrideSettings"]); err != nil {
+			return err
+		}
 		return t.addCertificate(id, props)
 	case TypePolicy:
+		if res["OverrideSettings"] != nil {
+			return formatError(fmt.Sprintf("OverrideSettings are not available for resource %s of type %s", id, TypePolicy))
+		}
 		return t.addPolicy(id, props)
 	case "":
-		return invalid(fmt.Sprintf("Template format error: resource %s has no Type", id))
+		return formatError(fmt.Sprintf("resource %s has no Type", id))
 	default:
-		return invalid(fmt.Sprintf("Template format error: resource %s has unsupported Type %s", id, typ))
+		return formatError(fmt.Sprintf("resource %s has unsupported Type %s", id, typ))
 	}
-}
-
-// checkOverrides validates an OverrideSettings object; the stand-in accepts it and applies DO_NOTHING.
-func checkOverrides(id string, raw any) error {
-	if raw == nil {
-		return nil
-	}
-	obj, ok := raw.(map[string]any)
-	if !ok {
-		return invalid(fmt.Sprintf("Template format error: OverrideSettings of resource %s must be a JSON object", id))
-	}
-	for k, v := range obj {
-		s, _ := v.(string)
-		if !overrideValues[s] {
-			return invalid(fmt.Sprintf("Template format error: OverrideSettings %s of resource %s must be DO_NOTHING, REPLACE, FAIL or MERGE", k, id))
-		}
-	}
-	return nil
 }
 
 // checkUnknown rejects properties outside allowed, naming unsupported ones explicitly.
 func checkUnknown(id string, props map[string]any, allowed ...string) error {
-	names := make([]string, 0, len(props))
-	for name := range props {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		known := false
-		for _, a := range allowed {
-			known = known || a == name
-		}
-		if !known {
+	for _, name := range sortedKeys(props) {
+		if !slices.Contains(allowed, name) {
 			return invalid(fmt.Sprintf("property %s of resource %s is not supported by the local stand-in", name, id))
 		}
 	}
 	return nil
 }
 
-// addThing records the template's thing resource.
-func (t *Template) addThing(id string, props map[string]any) error {
-	if t.thing != nil {
-		return invalid(fmt.Sprintf("Template format error: resources %s and %s both declare %s; only one is allowed", t.thing.logicalID, id, TypeThing))
+// literalName validates a name property that is either a literal string or an expression.
+func literalName(id, prop, what string, v any, valid func(string, string) error) error {
+	if s, ok := v.(string); ok {
+		if err := valid(what, s); err != nil {
+			return invalid(fmt.Sprintf("%v in resource %s", err, id))
+		}
+		return nil
 	}
-	if err := checkUnknown(id, props, "ThingName", "AttributePayload"); err != nil {
+	if _, _, ok := intrinsic(v); !ok {
+		return invalid(fmt.Sprintf("%s of resource %s must be a string or an intrinsic function", prop, id))
+	}
+	return nil
+}
+
+// addThing records the template's thing resource.
+func (t *Template) addThing(id string, props map[string]any, overrides any) error {
+	if t.thing != nil {
+		return formatError(fmt.Sprintf("resources %s and %s both declare %s; only one is allowed", t.thing.logicalID, id, TypeThing))
+	}
+	if err := checkUnknown(id, props, "ThingName", "AttributePayload", "ThingTypeName", "ThingGroups", "BillingGroup"); err != nil {
 		return err
 	}
 	name, ok := props["ThingName"]
 	if !ok || name == nil {
 		return invalid(fmt.Sprintf("ThingName is missing from resource %s", id))
 	}
-	if s, ok := name.(string); ok {
-		if err := validThingName(s); err != nil {
-			return invalid(err.Error())
-		}
-	} else if _, _, ok := intrinsic(name); !ok {
-		return invalid(fmt.Sprintf("ThingName of resource %s must be a string or an intrinsic function", id))
+	if err := literalName(id, "ThingName", "thing name", name, validName); err != nil {
+		return err
 	}
 	th := &thingResource{logicalID: id, name: name}
 	if raw, ok := props["AttributePayload"]; ok && raw != nil {
@@ -130,14 +122,54 @@ func (t *Template) addThing(id string, props map[string]any) error {
 		}
 		th.attributes = attrs
 	}
+	if v, ok := props["ThingTypeName"]; ok && v != nil {
+		if err := literalName(id, "ThingTypeName", "thing type name", v, validName); err != nil {
+			return err
+		}
+		th.typeName = v
+	}
+	if v, ok := props["BillingGroup"]; ok && v != nil {
+		if err := literalName(id, "BillingGroup", "billing group name", v, validName); err != nil {
+			return err
+		}
+		th.billingGroup = v
+	}
+	if v, ok := props["ThingGroups"]; ok && v != nil {
+		if err := checkGroups(id, v); err != nil {
+			return err
+		}
+		th.groups = v
+	}
+	o, err := parseThingOverrides(id, overrides)
+	if err != nil {
+		return err
+	}
+	th.overrides = o
 	t.thing = th
+	return nil
+}
+
+// checkGroups validates ThingGroups: a list of names or expressions, or one expression giving a list.
+func checkGroups(id string, v any) error {
+	if _, _, ok := intrinsic(v); ok {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return invalid(fmt.Sprintf("ThingGroups of resource %s must be a list of thing group names", id))
+	}
+	for _, g := range list {
+		if err := literalName(id, "ThingGroups", "thing group name", g, validName); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // addCertificate records the template's certificate resource.
 func (t *Template) addCertificate(id string, props map[string]any) error {
 	if t.cert != nil {
-		return invalid(fmt.Sprintf("Template format error: resources %s and %s both declare %s; only one is allowed", t.cert.logicalID, id, TypeCertificate))
+		return formatError(fmt.Sprintf("resources %s and %s both declare %s; only one is allowed", t.cert.logicalID, id, TypeCertificate))
 	}
 	for _, p := range []string{"CertificateSigningRequest", "CertificatePem", "CACertificatePem"} {
 		if _, ok := props[p]; ok {
@@ -164,7 +196,7 @@ func (t *Template) addCertificate(id string, props map[string]any) error {
 	return nil
 }
 
-// addPolicy records one policy resource.
+// addPolicy records one policy resource; a literal PolicyDocument object becomes its string form in props.
 func (t *Template) addPolicy(id string, props map[string]any) error {
 	if err := checkUnknown(id, props, "PolicyName", "PolicyDocument"); err != nil {
 		return err
@@ -180,12 +212,8 @@ func (t *Template) addPolicy(id string, props map[string]any) error {
 	}
 	p := policyResource{logicalID: id}
 	if hasName {
-		if s, ok := name.(string); ok {
-			if err := validPolicyName(s); err != nil {
-				return invalid(err.Error())
-			}
-		} else if _, _, ok := intrinsic(name); !ok {
-			return invalid(fmt.Sprintf("PolicyName of resource %s must be a string", id))
+		if err := literalName(id, "PolicyName", "policy name", name, func(_, s string) error { return validPolicyName(s) }); err != nil {
+			return err
 		}
 		p.name = name
 	} else {
@@ -193,47 +221,11 @@ func (t *Template) addPolicy(id string, props map[string]any) error {
 		if err != nil {
 			return err
 		}
+		if s, ok := d.(string); ok {
+			props["PolicyDocument"] = s
+		}
 		p.document = d
 	}
 	t.policies = append(t.policies, p)
 	return nil
-}
-
-// literalDocument normalises a PolicyDocument given as an escaped string or a JSON object to
-// compact JSON text; an intrinsic function is kept as an expression for Provision.
-func literalDocument(id string, doc any) (any, error) {
-	if _, _, ok := intrinsic(doc); ok {
-		return doc, nil
-	}
-	switch d := doc.(type) {
-	case string:
-		s, err := compactDocument(d)
-		if err != nil {
-			return nil, invalid(fmt.Sprintf("PolicyDocument of resource %s is not a JSON object: %v", id, err))
-		}
-		return s, nil
-	case map[string]any:
-		b, err := marshalNoEscape(d)
-		if err != nil {
-			return nil, invalid(fmt.Sprintf("PolicyDocument of resource %s: %v", id, err))
-		}
-		return string(b), nil
-	}
-	return nil, invalid(fmt.Sprintf("PolicyDocument of resource %s must be a JSON object or an escaped JSON string", id))
-}
-
-// compactDocument checks that s holds one JSON object and returns it compacted.
-func compactDocument(s string) (string, error) {
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		return "", err
-	}
-	if _, ok := v.(map[string]any); !ok {
-		return "", fmt.Errorf("a policy document must be a JSON object")
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, []byte(s)); err != nil {
-		return "", err
-	}
-	return buf.String(), nil
 }

@@ -13,6 +13,7 @@ type Template struct {
 	roleArn  string
 	body     []byte
 	params   []parameter
+	mappings map[string]any
 	thing    *thingResource
 	cert     *certResource
 	policies []policyResource
@@ -28,7 +29,15 @@ type parameter struct {
 // RoleArn returns the registration config's roleArn, or "" for a bare template body.
 func (t *Template) RoleArn() string { return t.roleArn }
 
-// Body returns the template body as compact JSON text, the string AWS keeps in RegistrationConfig.templateBody.
+// WithRoleArn returns a copy of the template with roleArn replaced.
+func (t *Template) WithRoleArn(roleArn string) *Template {
+	c := *t
+	c.roleArn = roleArn
+	return &c
+}
+
+// Body returns the template body as compact JSON text with every literal PolicyDocument as an
+// escaped string: the string AWS keeps in RegistrationConfig.templateBody.
 func (t *Template) Body() string { return string(t.body) }
 
 // MarshalJSON returns the readable form {"templateBody": {...}, "roleArn": "..."}, which Parse accepts.
@@ -45,6 +54,25 @@ func (t *Template) MarshalJSON() ([]byte, error) {
 		buf.Write(b)
 	}
 	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// RegistrationConfig returns AWS's stringified registration config, indented for people:
+// {"templateBody": "<body as an escaped JSON string>", "roleArn": "..."}, the file that
+// aws iot register-ca-certificate --registration-config file://... takes. roleArn is
+// omitted when the template has none.
+func (t *Template) RegistrationConfig() ([]byte, error) {
+	type config struct {
+		TemplateBody string `json:"templateBody"`
+		RoleArn      string `json:"roleArn,omitempty"`
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(config{TemplateBody: t.Body(), RoleArn: t.roleArn}); err != nil {
+		return nil, err
+	}
 	return buf.Bytes(), nil
 }
 
