@@ -78,13 +78,7 @@ func (ids *Identities) get(index int) minted {
 	if err != nil {
 		return minted{index: index, err: err}
 	}
-	sub := s.Devices.Subject
-	exp := func(p string) string { return scenario.Expand(p, index, name) }
-	subject := pki.Subject{
-		Country: exp(sub.Country), State: exp(sub.State), Locality: exp(sub.Locality),
-		Organization: exp(sub.Organization), OrganizationalUnit: exp(sub.OrganizationalUnit),
-		CommonName: name, DNQualifier: exp(sub.DNQualifier), SerialNumber: exp(sub.SerialNumber),
-	}
+	subject := SubjectFor(s, index)
 	var id *pki.Identity
 	if s.Devices.KeyPool > 0 {
 		pool, perr := ids.keyPool(kt)
@@ -106,38 +100,59 @@ func (ids *Identities) get(index int) minted {
 	return minted{index: index, id: id, fresh: true}
 }
 
+// SubjectFor returns the certificate subject of the device with the given
+// index: its name as CN and the scenario's subject fields expanded.
+func SubjectFor(s *scenario.Scenario, index int) pki.Subject {
+	name := s.DeviceName(index)
+	sub := s.Devices.Subject
+	exp := func(p string) string { return scenario.Expand(p, index, name) }
+	return pki.Subject{
+		Country: exp(sub.Country), State: exp(sub.State), Locality: exp(sub.Locality),
+		Organization: exp(sub.Organization), OrganizationalUnit: exp(sub.OrganizationalUnit),
+		CommonName: name, DNQualifier: exp(sub.DNQualifier), SerialNumber: exp(sub.SerialNumber),
+	}
+}
+
 // stream mints the identities for indices first..first+count-1 on every core
 // and delivers them in index order through a bounded channel, so the first
-// device starts at once and at most `ahead` identities wait in memory.
+// device starts at once and at most about `ahead` identities wait in memory.
+// Workers take small batches of consecutive indices, which keeps the
+// hand-offs between goroutines (and their wake-ups) far fewer than the
+// identities.
 func (ids *Identities) stream(ctx context.Context, first, count, ahead int) <-chan minted {
 	workers := runtime.GOMAXPROCS(0)
+	batch := min(max(ahead/(2*workers), 1), 16)
 	out := make(chan minted, ahead)
-	// One slot per index in flight keeps the output in order while workers
-	// run in parallel: the collector waits on slots in index order.
-	slots := make(chan chan minted, ahead)
-	var wg sync.WaitGroup
+	// One slot per batch in flight keeps the output in order while workers
+	// run in parallel: the collector waits on slots in order.
+	slots := make(chan chan []minted, max(ahead/batch, 1))
 	jobs := make(chan job)
+	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.slot <- ids.get(j.index)
+				ms := make([]minted, j.n)
+				for k := range ms {
+					ms[k] = ids.get(j.index + k)
+				}
+				j.slot <- ms
 			}
 		}()
 	}
 	go func() {
 		defer close(jobs)
 		defer close(slots)
-		for i := first; i < first+count; i++ {
-			slot := make(chan minted, 1)
+		for i := first; i < first+count; i += batch {
+			j := job{index: i, n: min(batch, first+count-i), slot: make(chan []minted, 1)}
 			select {
-			case slots <- slot:
+			case slots <- j.slot:
 			case <-ctx.Done():
 				return
 			}
 			select {
-			case jobs <- job{index: i, slot: slot}:
+			case jobs <- j:
 			case <-ctx.Done():
 				return
 			}
@@ -145,38 +160,36 @@ func (ids *Identities) stream(ctx context.Context, first, count, ahead int) <-ch
 	}()
 	go func() {
 		defer close(out)
+		defer wg.Wait()
+		// On cancel, drain the slots so the producer can close them and the
+		// workers, whose slots are buffered, can finish and exit.
+		defer func() {
+			for range slots {
+			}
+		}()
 		for slot := range slots {
-			var m minted
+			var ms []minted
 			select {
-			case m = <-slot:
+			case ms = <-slot:
 			case <-ctx.Done():
-				// Drain so workers can finish their job and exit.
-				go func() {
-					for range slots {
-					}
-				}()
-				wg.Wait()
 				return
 			}
-			select {
-			case out <- m:
-			case <-ctx.Done():
-				go func() {
-					for range slots {
-					}
-				}()
-				wg.Wait()
-				return
+			for _, m := range ms {
+				select {
+				case out <- m:
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
-		wg.Wait()
 	}()
 	return out
 }
 
+// job asks a worker for n identities from index on, delivered on slot.
 type job struct {
-	index int
-	slot  chan minted
+	index, n int
+	slot     chan []minted
 }
 
 // Each produces the identities of devices first..first+count-1 in index order,
