@@ -86,6 +86,9 @@ func PlanCapacity(s *scenario.Scenario, inProcessTarget bool) CapacityPlan {
 			rate = float64(a.Burst.Size) / a.Burst.Every.Seconds()
 			p.InFlight = a.Burst.Size
 		}
+		if s.Capacity != nil {
+			rate = math.Max(rate, s.Capacity.MaxRate) // a stepped ramp peaks at its last step
+		}
 		p.InFlight = max(p.InFlight, int(math.Ceil(rate*session.Seconds())))
 	}
 	p.InFlight = min(p.InFlight, count)

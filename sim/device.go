@@ -194,13 +194,20 @@ func (d *Device) exchange(ctx context.Context, s *session, obs *report.Observati
 	topic := scenario.Expand(b.Topic, d.Index, d.Name)
 	pctx, cancel := context.WithTimeout(ctx, b.Timeout)
 	defer cancel()
-	if _, err := s.cli.Subscribe(pctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}}}); err != nil {
+	sa, err := s.cli.Subscribe(pctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}}})
+	if err != nil {
+		if sa != nil && len(sa.Reasons) > 0 && sa.Reasons[0] >= 0x80 {
+			return report.OutcomeSubscribeDenied, fmt.Sprintf("subscribe %s: SUBACK reason code 0x%02x", topic, sa.Reasons[0])
+		}
 		return failure(err, report.OutcomeSubscribeDenied, "subscribe "+topic)
 	}
 	props := &paho.PublishProperties{}
 	props.User.Add(deviceProperty, d.Name)
 	sent := time.Now()
-	if _, err := s.cli.Publish(pctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte(b.Payload), Properties: props}); err != nil {
+	if pr, err := s.cli.Publish(pctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte(b.Payload), Properties: props}); err != nil {
+		if pr != nil && pr.ReasonCode >= 0x80 {
+			return report.OutcomePublishDenied, fmt.Sprintf("publish %s: PUBACK reason code 0x%02x", topic, pr.ReasonCode)
+		}
 		return failure(err, report.OutcomePublishDenied, "publish "+topic)
 	}
 	obs.Set(report.PhasePublish, time.Since(sent))

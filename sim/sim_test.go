@@ -185,3 +185,29 @@ func TestIdentitiesStreamInOrder(t *testing.T) {
 	}
 	assert.Equal(t, 60, next)
 }
+
+func TestDeviceDeniedByPolicy(t *testing.T) {
+	// The JITP blog's template grants iot:Connect and iot:Publish only.
+	tmpl, err := template.Parse([]byte(`{"templateBody": {
+	  "Parameters": {"AWS::IoT::Certificate::CommonName": {"Type": "String"}, "AWS::IoT::Certificate::Id": {"Type": "String"}},
+	  "Resources": {
+	    "thing": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": {"Ref": "AWS::IoT::Certificate::CommonName"}}},
+	    "certificate": {"Type": "AWS::IoT::Certificate", "Properties": {"CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}, "Status": "ACTIVE"}},
+	    "policy": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument": {"Version": "2012-10-17",
+	      "Statement": [{"Effect": "Allow", "Action": ["iot:Connect", "iot:Publish"], "Resource": ["*"]}]}}}}},
+	  "roleArn": "arn:aws:iam::123456789012:role/JITPRole"}`))
+	require.NoError(t, err)
+	srv, err := localiot.New(localiot.Config{})
+	require.NoError(t, err)
+	require.NoError(t, srv.Start())
+	t.Cleanup(func() { _ = srv.Close() })
+	ca, err := pki.NewCA("policy test CA", pki.KeyEC256)
+	require.NoError(t, err)
+	_, err = srv.RegisterCA(ca.Cert, tmpl, true)
+	require.NoError(t, err)
+
+	d := newDevice(t, testScenario(t, quick), ca, srv, 1)
+	obs := d.Run(context.Background())
+	assert.Equal(t, report.OutcomeSubscribeDenied, obs.Outcome)
+	assert.Equal(t, "subscribe jitp_test: SUBACK reason code 0x87", obs.Reason)
+}
