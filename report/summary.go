@@ -92,6 +92,11 @@ type Idempotency struct {
 	Checked int `json:"checked"`
 	// Violations is the number of probes that were dropped or refused.
 	Violations int `json:"violations"`
+	// Verified is the number of devices checked on the control plane after
+	// the run (an aws target with verify: true); their problems count in Violations.
+	Verified int `json:"verified,omitempty"`
+	// Findings holds sample problems the control-plane check found, "device: problem".
+	Findings []string `json:"findings,omitempty"`
 }
 
 // PhaseStats summarizes one phase's latencies in milliseconds with microsecond

@@ -138,11 +138,14 @@ type Burst struct {
 const (
 	// TargetEmbedded is the local AWS IoT stand-in started inside the process.
 	TargetEmbedded = "embedded"
+	// TargetAWS is an AWS IoT account, or a `jitpsim serve` reached through
+	// the endpoint overrides.
+	TargetAWS = "aws"
 )
 
 // Target is what devices connect to.
 type Target struct {
-	// Type is the kind of target; only "embedded" exists so far.
+	// Type is the kind of target: "embedded" (default) or "aws".
 	Type string `yaml:"type"`
 	// ProvisionDelay is how long the embedded stand-in waits after registering
 	// a certificate before it runs the template (AWS: typically 1-3 s).
@@ -151,6 +154,38 @@ type Target struct {
 	// "127.0.0.2-127.0.0.40") devices dial from, round robin, to go past the
 	// ephemeral ports of one address pair.
 	SourceAddresses []string `yaml:"source_addresses"`
+
+	// The fields below apply to an "aws" target only (validate_aws.go).
+
+	// Region is the AWS region of the account, e.g. us-east-1 (required).
+	Region string `yaml:"region"`
+	// Profile names a profile of the shared AWS config files; "" uses the
+	// standard credential chain (environment, default profile, SSO, ...).
+	Profile string `yaml:"profile"`
+	// EndpointURL overrides the control-plane endpoint, e.g. the API URL of
+	// `jitpsim serve`; "" is AWS's own for the region.
+	EndpointURL string `yaml:"endpoint_url"`
+	// MQTTEndpoint is the host:port devices connect to; "" asks
+	// DescribeEndpoint (iot:Data-ATS) and uses port 8883.
+	MQTTEndpoint string `yaml:"mqtt_endpoint"`
+	// ServerCA is a PEM file that verifies the MQTT server; "" uses the
+	// system roots (AmazonRootCA1 for AWS).
+	ServerCA string `yaml:"server_ca"`
+	// RoleArn is the provisioning role of the CA's registration config; it
+	// replaces the template's roleArn.
+	RoleArn string `yaml:"role_arn"`
+	// CertificateMode is how `jitpsim aws setup` registers the CA: DEFAULT
+	// (default) or SNI_ONLY.
+	CertificateMode string `yaml:"certificate_mode"`
+	// ConfirmAbove is the device count above which a run against a real
+	// account (no endpoint_url) needs --yes.
+	ConfirmAbove int `yaml:"confirm_above"`
+	// Verify checks every device on the control plane at the end of a run.
+	Verify bool `yaml:"verify"`
+	// APIRates overrides the client-side limit, in calls per second, of
+	// control-plane operations by name (e.g. DescribeThing); the key
+	// "default" sets every operation without an entry; 0 means no limit.
+	APIRates map[string]float64 `yaml:"api_rates"`
 }
 
 // Backoff policies.

@@ -87,11 +87,8 @@ func (d *decoder) validate(s *Scenario) error {
 		return err
 	}
 
-	if s.Target.Type == "" {
-		s.Target.Type = TargetEmbedded
-	}
-	if s.Target.Type != TargetEmbedded {
-		return d.errAt("target.type", "unknown target %q (valid: %s)", s.Target.Type, TargetEmbedded)
+	if err := d.validateTarget(s); err != nil {
+		return err
 	}
 	if _, ok := d.pos["target.provision_delay"]; !ok {
 		s.Target.ProvisionDelay = DefaultProvisionDelay
@@ -108,6 +105,7 @@ func (d *decoder) validate(s *Scenario) error {
 	if err := d.validateBehaviour(&s.Device); err != nil {
 		return err
 	}
+	d.awsBehaviourDefaults(s)
 
 	if s.Template.File != "" && s.Template.Inline != nil {
 		return d.errAt("template", "set either file or inline, not both")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jitpsim/jitpsim/report"
 	"github.com/jitpsim/jitpsim/scenario"
+	"github.com/jitpsim/jitpsim/sim/pki"
 )
 
 // Fleet starts the scenario's devices. In the open model (the default) device
@@ -27,6 +28,9 @@ type Fleet struct {
 	Target Target
 	// Recorder receives one observation per device.
 	Recorder *report.Recorder
+	// OnDevice, when set, is called with the identity and the observation of
+	// every device that had an identity, as it finishes; calls are concurrent.
+	OnDevice func(id *pki.Identity, obs report.Observation)
 
 	holding  atomic.Int64
 	started  atomic.Int64
@@ -152,6 +156,9 @@ func (f *Fleet) Run(ctx context.Context) error {
 			obs := f.runOne(ctx, m, pick(sources, n))
 			if timed {
 				obs.Set(report.PhaseSchedulerLag, lag)
+			}
+			if f.OnDevice != nil && m.id != nil {
+				f.OnDevice(m.id, obs)
 			}
 			f.Recorder.Record(obs)
 		}()

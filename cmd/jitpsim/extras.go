@@ -21,8 +21,8 @@ type runExtras struct {
 }
 
 // startExtras prepares the ramp (for a capacity scenario) and starts the
-// metrics server (with --metrics-addr).
-func startExtras(o runOptions, s *scenario.Scenario, fleet *sim.Fleet, stderr io.Writer) (*runExtras, error) {
+// metrics server (with --metrics-addr); where names the target for the log.
+func startExtras(o runOptions, s *scenario.Scenario, fleet *sim.Fleet, where string, stderr io.Writer) (*runExtras, error) {
 	x := &runExtras{s: s, fleet: fleet, src: fleet, stopMetrics: func() {}}
 	var log io.Writer
 	if !o.quiet {
@@ -33,8 +33,8 @@ func startExtras(o runOptions, s *scenario.Scenario, fleet *sim.Fleet, stderr io
 		if log != nil {
 			c := s.Capacity
 			fmt.Fprintf(log, "jitpsim: %s: capacity ramp of up to %d steps of %s, from %g/s by %g/s up to %g/s until a gate breaks, "+
-				"against the embedded AWS IoT stand-in on %s\n",
-				s.Name, len(c.Steps(s.Devices.FirstIndex)), c.StepDuration, c.StartRate, c.StepRate, c.MaxRate, fleet.Target.Addr)
+				"against %s\n",
+				s.Name, len(c.Steps(s.Devices.FirstIndex)), c.StepDuration, c.StartRate, c.StepRate, c.MaxRate, where)
 		}
 	}
 	if o.metricsAddr != "" {

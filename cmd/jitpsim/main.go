@@ -4,10 +4,11 @@
 //
 // Usage:
 //
-//	jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT]
+//	jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT] [--yes]
 //	jitpsim validate SCENARIO
 //	jitpsim report DIR [--html FILE] [--no-html]
 //	jitpsim quota --devices N [--quota name=value ...]
+//	jitpsim aws setup|verify|cleanup ...
 //	jitpsim version
 //
 // Exit codes: 0 every gate passed, 1 a gate failed, 2 bad usage or
@@ -19,6 +20,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
 )
 
 // Exit codes, part of the CLI contract used by pipelines.
@@ -56,6 +59,7 @@ var commands = map[string]command{
 	"serve":    {"run the local AWS IoT stand-in (MQTT broker and control-plane API) on its own", serveCmd},
 	"report":   {"re-render the text and HTML report of a finished run from its --out directory", reportCmd},
 	"quota":    {"estimate which AWS IoT quota binds first when onboarding N devices", quotaCmd},
+	"aws":      {"register the CA in an AWS account, verify and clean up what a run created", awsCmd},
 }
 
 func main() {
@@ -73,7 +77,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "jitpsim: unknown command %q (commands: run, validate, version; see jitpsim help)\n", args[0])
+		fmt.Fprintf(stderr, "jitpsim: unknown command %q (commands: %s; see jitpsim help)\n", args[0], strings.Join(commandNames(), ", "))
 		return exitUsage
 	}
 	code, err := cmd.run(args[1:], stdout, stderr)
@@ -90,16 +94,29 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// commandNames returns the command names in alphabetical order.
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for name := range commands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, `jitpsim: load-test AWS IoT Just-in-Time Provisioning with simulated devices
 
 Usage:
-  jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT]
+  jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT] [--yes]
   jitpsim validate SCENARIO
   jitpsim template render FILE [--role-arn ARN]
   jitpsim mint --count N --out DIR [--key-type ec-p256|rsa-2048] [--ca-cert F --ca-key F] [--subject "C=US,O=..."]
   jitpsim report DIR [--html FILE] [--no-html]
   jitpsim quota --devices N [--quota name=value ...]
+  jitpsim aws setup SCENARIO [--state DIR] [--create-resources]
+  jitpsim aws verify [SCENARIO] [--state DIR] [--run ID|FILE] [--all]
+  jitpsim aws cleanup [SCENARIO] [--state DIR] [--run ID|FILE | --ca ID] [--dry-run]
   jitpsim serve [--mqtt-addr ADDR] [--api-addr ADDR] [--data DIR] [--access-key-id K] [--secret-access-key S] [--provision-delay D] [--aws-limits] [--allow-remote]
   jitpsim version
 

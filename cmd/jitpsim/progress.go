@@ -131,7 +131,11 @@ func (p progressSnapshot) eta() (time.Duration, bool) {
 		return 0, p.planned > 0 && p.planned <= p.completed
 	}
 	perDevice := p.elapsed / time.Duration(p.completed)
-	return (time.Duration(p.planned-p.completed) * perDevice).Round(time.Second), true
+	eta := time.Duration(p.planned-p.completed) * perDevice
+	if eta < 10*time.Second {
+		return eta.Round(100 * time.Millisecond), true
+	}
+	return eta.Round(time.Second), true
 }
 
 // shortDuration rounds a latency for a progress line.

@@ -42,6 +42,8 @@ type serveOptions struct {
 	allowRemote          bool
 	// ready, when set (tests), receives the addresses once both listeners are up.
 	ready func(serveInfo)
+	// limits, when set (tests), turns AWS-like limits on with these values.
+	limits *localiot.Limits
 }
 
 // serveInfo is where a running `jitpsim serve` can be reached.
@@ -61,7 +63,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.StringVar(&o.accessKey, "access-key-id", defaultAccessKey, "access key ID API requests must be signed with")
 	fs.StringVar(&o.secretKey, "secret-access-key", defaultSecretKey, "secret access key API requests must be signed with")
 	fs.DurationVar(&o.provisionDelay, "provision-delay", 0, "wait between a certificate's registration and its template run")
-	fs.BoolVar(&o.awsLimits, "aws-limits", false, "enforce AWS IoT's quotas: provisioning delay 1-3 s, CONNECT, registration and RegisterThing rates")
+	fs.BoolVar(&o.awsLimits, "aws-limits", false, "enforce AWS IoT's quotas: provisioning delay 1-3 s, CONNECT, registration and RegisterThing rates, per-operation API rates")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow listening on non-loopback addresses")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -164,6 +166,10 @@ func (o serveOptions) config(log *slog.Logger) localiot.Config {
 		l.ProvisionDelayMin, l.ProvisionDelayMax = o.provisionDelay, o.provisionDelay
 		cfg.Limits = &l
 	}
+	if o.limits != nil {
+		l := *o.limits
+		cfg.AWSLimits, cfg.Limits = true, &l
+	}
 	return cfg
 }
 
@@ -201,7 +207,8 @@ func printBanner(w io.Writer, o serveOptions, info serveInfo, port string) {
 	}
 	limits := "off (add --aws-limits for AWS's quotas and a 1-3 s provisioning delay)"
 	if o.awsLimits {
-		limits = "on: CONNECT 500/s per account and 1/s per client ID, 15 registrations/s, RegisterThing 10/s"
+		limits = "on: CONNECT 500/s per account and 1/s per client ID, 15 registrations/s, RegisterThing 10/s,\n" +
+			"                 control-plane API at AWS's per-operation rates (ThrottlingException beyond them)"
 	}
 	env := fmt.Sprintf("AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=us-east-1", o.accessKey, o.secretKey)
 	fmt.Fprintf(w, `jitpsim serve: local AWS IoT Core stand-in

@@ -86,7 +86,9 @@
 // auto-registrations/s, 10 template runs/s). A throttled CONNECT is closed without CONNACK; a
 // throttled auto-registration too, with nothing registered, so the device's next connect
 // retries it; a throttled template run is a ServerError that leaves the certificate
-// PENDING_ACTIVATION (reference §3), counted in Stats.ProvisionThrottled.
+// PENDING_ACTIVATION (reference §3), counted in Stats.ProvisionThrottled. The control-plane API
+// limits each operation to its published rate (Limits.APIRates, DefaultAPIRates; Server.AllowAPI):
+// a call beyond it gets ThrottlingException, counted in Stats.APIThrottled.
 //
 // Deviations from AWS IoT Core so far:
 //
@@ -108,7 +110,8 @@
 //     malformed call, an invalid policy document) are InvalidTemplateError at registration.
 //   - The template runs in-process after a fixed delay (a 1-3 s distribution with AWSLimits);
 //     a certificate stuck in PENDING_ACTIVATION is never re-provisioned. The control-plane API
-//     has no per-operation rate limits (no ThrottlingException).
+//     is rate-limited only with AWSLimits, one token bucket per operation holding one second's
+//     worth of calls; AWS does not document its buckets' burst.
 //   - Any packet over 192 KB is refused before it is buffered, by closing the connection.
 //   - Event timestamps are epoch milliseconds; AWS's documentation does not state the unit.
 //   - No lifecycle events; the control-plane API implements the operations listed in package api.

@@ -24,6 +24,9 @@ type Limits struct {
 	RegistrationsPerSecond float64
 	// RegisterThingPerSecond limits template runs (AWS: RegisterThing 10 TPS).
 	RegisterThingPerSecond float64
+	// APIRates limits each control-plane operation, by name, to its calls per second; an
+	// operation without an entry is not limited (see DefaultAPIRates and Server.AllowAPI).
+	APIRates map[string]float64
 }
 
 // DefaultLimits returns AWS IoT Core's default quotas (reference §3, 2019 published values) and
@@ -36,6 +39,7 @@ func DefaultLimits() Limits {
 		ConnectsPerClientIDPerSecond: 1,
 		RegistrationsPerSecond:       15,
 		RegisterThingPerSecond:       10,
+		APIRates:                     DefaultAPIRates(),
 	}
 }
 
@@ -47,6 +51,7 @@ type limiters struct {
 	perClientID   *keyedLimiter
 	registrations *tokenBucket
 	registerThing *tokenBucket
+	api           map[string]*tokenBucket
 }
 
 // newLimiters builds the token buckets of l.
@@ -64,6 +69,7 @@ func newLimiters(l Limits) *limiters {
 	if l.RegisterThingPerSecond > 0 {
 		lim.registerThing = newTokenBucket(l.RegisterThingPerSecond, l.RegisterThingPerSecond)
 	}
+	lim.api = apiBuckets(l.APIRates)
 	return lim
 }
 

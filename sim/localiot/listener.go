@@ -128,9 +128,11 @@ func (l *tlsListener) isClosed() bool {
 	return l.closed
 }
 
-// Close stops accepting, lets mochi disconnect its clients, closes every remaining socket
-// and waits for all connection goroutines to return.
-func (l *tlsListener) Close(closeClients listeners.CloseFn) {
+// Close stops accepting, closes every socket and waits for all connection goroutines to
+// return. It does not call mochi's closeClients: in mochi v2.7.9 that takes the clients' read
+// lock twice (Clients.GetByListener calls Len) and deadlocks when a client disconnects at the
+// same moment; closing the sockets ends every client just as well.
+func (l *tlsListener) Close(_ listeners.CloseFn) {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -146,7 +148,6 @@ func (l *tlsListener) Close(closeClients listeners.CloseFn) {
 	if serving {
 		<-l.served
 	}
-	closeClients(l.id)
 	l.mu.Lock()
 	for c := range l.conns {
 		_ = c.Close()

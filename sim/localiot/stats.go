@@ -38,6 +38,8 @@ type Stats struct {
 	ClientErrorDisconnects int64
 	// ClientIDTakeovers counts connections closed because a newer one used the same client ID (DUPLICATE_CLIENTID).
 	ClientIDTakeovers int64
+	// APIThrottled counts control-plane API calls refused with ThrottlingException (Limits.APIRates).
+	APIThrottled int64
 }
 
 // counters are the stand-in's running totals.
@@ -53,6 +55,7 @@ type counters struct {
 	policyDenials        atomic.Int64
 	clientErrors         atomic.Int64
 	takeovers            atomic.Int64
+	apiThrottled         atomic.Int64
 }
 
 // Stats returns the current registry sizes and counters.
@@ -77,5 +80,6 @@ func (s *Server) Stats() Stats {
 		PolicyDenials:          s.stats.policyDenials.Load(),
 		ClientErrorDisconnects: s.stats.clientErrors.Load(),
 		ClientIDTakeovers:      s.stats.takeovers.Load(),
+		APIThrottled:           s.stats.apiThrottled.Load(),
 	}
 }

@@ -26,6 +26,11 @@
 // CreateBillingGroup (so CreateThing and templates can name them). Any other request gets a 404
 // UnknownOperationException naming the method and path.
 //
+// With AWS-like limits on (`jitpsim serve --aws-limits`, localiot.Config.AWSLimits) every
+// operation has a token bucket of its published rate (localiot.DefaultAPIRates, one second's
+// worth of burst); a call beyond it gets ThrottlingException with HTTP 400, the status AWS IoT's
+// model gives that exception (not 429), and counts in Stats.APIThrottled.
+//
 // DescribeEndpoint returns the stand-in's MQTT host name (Config.EndpointAddress, "localhost"
 // by default) for every endpoint type; the port is the one the MQTT listener is bound to, which
 // `jitpsim serve` prints (8883 by default, as AWS).

@@ -21,7 +21,7 @@ const (
 func statusOf(code string) int {
 	switch code {
 	case localiot.ErrInvalidRequest, localiot.ErrCertificateValidation, localiot.ErrRegistrationCodeInvalid,
-		localiot.ErrMalformedPolicy, "ThrottlingException":
+		localiot.ErrMalformedPolicy, errThrottling:
 		return http.StatusBadRequest
 	case "UnauthorizedException":
 		return http.StatusUnauthorized

@@ -36,6 +36,7 @@ type Handler struct {
 	log   *slog.Logger
 	now   func() time.Time
 	mux   *http.ServeMux
+	ops   []string // the operations routes registered, in order
 
 	mu      sync.Mutex
 	regions map[string]int64

@@ -1,0 +1,68 @@
+package awsiot
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jitpsim/jitpsim/sim/localiot"
+)
+
+// hermeticAWS clears every AWS_* variable and points the shared config files at empty files, so
+// the standard chain finds nothing and never asks the instance metadata service.
+func hermeticAWS(t *testing.T) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
+			t.Setenv(k, "")
+			require.NoError(t, os.Unsetenv(k))
+		}
+	}
+	dir := t.TempDir()
+	for _, v := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"} {
+		f := filepath.Join(dir, v)
+		require.NoError(t, os.WriteFile(f, nil, 0o600))
+		t.Setenv(v, f)
+	}
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+func TestOpen(t *testing.T) {
+	s := startStandIn(t, localiot.Config{})
+	tests := []struct {
+		name    string
+		env     map[string]string
+		cfg     Config
+		wantErr string
+	}{
+		{"no credentials", nil, Config{Region: "us-east-1"}, "no AWS credentials found (the standard chain, region us-east-1): set AWS_ACCESS_KEY_ID"},
+		{"unknown profile", nil, Config{Region: "us-east-1", Profile: "loadtest"}, `AWS profile "loadtest" (target.profile or AWS_PROFILE) is not in the shared config files`},
+		{"credentials from the environment", map[string]string{"AWS_ACCESS_KEY_ID": testKey, "AWS_SECRET_ACCESS_KEY": testSecret},
+			Config{Region: "eu-west-1", EndpointURL: s.url}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hermeticAWS(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			c, err := Open(testCtx(t), tc.cfg)
+			if tc.wantErr != "" {
+				var ce *ConfigError
+				require.ErrorAs(t, err, &ce)
+				assert.Contains(t, ce.Error(), tc.wantErr)
+				assert.NotContains(t, ce.Error(), "\n")
+				return
+			}
+			require.NoError(t, err)
+			host, err := c.Endpoint(testCtx(t))
+			require.NoError(t, err)
+			assert.Equal(t, "localhost", host)
+			assert.False(t, tc.cfg.RealAccount())
+		})
+	}
+}
