@@ -32,7 +32,10 @@ func (c Config) RealAccount() bool { return c.EndpointURL == "" }
 // ConfigError is a problem with the AWS configuration found before any call:
 // no credentials, an unknown profile. Its message is one line saying what is
 // missing.
-type ConfigError struct{ Msg string }
+type ConfigError struct {
+	// Msg says what is missing and how to provide it.
+	Msg string
+}
 
 // Error returns the message.
 func (e *ConfigError) Error() string { return e.Msg }

@@ -41,9 +41,11 @@ type Run struct {
 
 // RunTarget is the account and CA of a run, enough to reopen a client.
 type RunTarget struct {
-	// Region, Profile and EndpointURL are the run's Config.
-	Region      string `json:"region"`
-	Profile     string `json:"profile,omitempty"`
+	// Region is the run's AWS region.
+	Region string `json:"region"`
+	// Profile is the shared-config profile the run used, "" for the standard chain.
+	Profile string `json:"profile,omitempty"`
+	// EndpointURL is the run's control-plane override, "" for AWS.
 	EndpointURL string `json:"endpoint_url,omitempty"`
 	// APIRates are the run's overrides of DefaultRates.
 	APIRates map[string]float64 `json:"api_rates,omitempty"`
@@ -81,11 +83,14 @@ func RunPath(stateDir, id string) string {
 	return filepath.Join(stateDir, RunDir, id+".json")
 }
 
-// Save writes the run to path (via a temporary file and a rename, so a
-// reader never sees half a file), creating its directory.
+// Save writes the run to path, devices in index order (via a temporary file
+// and a rename, so a reader never sees half a file), creating its directory.
+// It does not reorder r.Devices, so pointers into it stay valid.
 func (r *Run) Save(path string) error {
-	slices.SortFunc(r.Devices, func(a, b RunDevice) int { return a.Index - b.Index })
-	data, err := json.MarshalIndent(r, "", " ")
+	sorted := *r
+	sorted.Devices = slices.Clone(r.Devices)
+	slices.SortStableFunc(sorted.Devices, func(a, b RunDevice) int { return a.Index - b.Index })
+	data, err := json.MarshalIndent(&sorted, "", " ")
 	if err != nil {
 		return err
 	}

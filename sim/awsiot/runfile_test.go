@@ -26,10 +26,12 @@ func TestRunFileRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
 
+	assert.Equal(t, 2, r.Devices[0].Index, "Save leaves the run's order alone")
 	got, err := LoadRun(path)
 	require.NoError(t, err)
-	assert.Equal(t, r, got)
 	assert.Equal(t, 1, got.Devices[0].Index, "devices are saved in index order")
+	got.Devices[0], got.Devices[1] = got.Devices[1], got.Devices[0]
+	assert.Equal(t, r, got)
 	assert.Equal(t, Config{Region: "eu-west-1", EndpointURL: "http://127.0.0.1:1"}, got.Target.Config())
 }
 
