@@ -13,28 +13,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jitpsim/jitpsim/sim/awsiot/awsiottest"
 	"github.com/jitpsim/jitpsim/sim/localiot"
 	"github.com/jitpsim/jitpsim/sim/pki"
 )
 
-// hermeticAWS clears every AWS_* variable and points the shared config files at empty files, so
-// the standard credential chain finds nothing and never asks the instance metadata service.
-func hermeticAWS(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "")
-			require.NoError(t, os.Unsetenv(k))
-		}
-	}
-	dir := t.TempDir()
-	for _, v := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"} {
-		f := filepath.Join(dir, v)
-		require.NoError(t, os.WriteFile(f, nil, 0o600))
-		t.Setenv(v, f)
-	}
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
+// hermeticAWS makes the test's AWS environment empty; see awsiottest.Hermetic.
+func hermeticAWS(t *testing.T) { awsiottest.Hermetic(t) }
 
 // awsScenario writes a scenario whose aws target is the running `jitpsim serve` r.
 func awsScenario(t *testing.T, r *running, devices int, extra string) string {
