@@ -111,7 +111,7 @@ Usage:
   jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT] [--yes]
   jitpsim validate SCENARIO
   jitpsim template render FILE [--role-arn ARN]
-  jitpsim mint --count N --out DIR [--key-type ec-p256|rsa-2048] [--ca-cert F --ca-key F] [--subject "C=US,O=..."]
+  jitpsim mint --count N --out DIR [--key-type ec-p256|rsa-2048] [--key-pool K] [--name-pattern P] [--subject "C=US,O=..."] [--ca-cert F --ca-key F]
   jitpsim report DIR [--html FILE] [--no-html]
   jitpsim quota --devices N [--quota name=value ...]
   jitpsim aws setup SCENARIO [--state DIR] [--create-resources]
