@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/jitpsim/jitpsim/report"
 	"github.com/jitpsim/jitpsim/scenario"
 	"github.com/jitpsim/jitpsim/sim/localiot"
 	"github.com/jitpsim/jitpsim/sim/localiot/template"
@@ -219,13 +221,14 @@ func BenchmarkJITPThroughput(b *testing.B) {
 		var ok atomic.Int64
 		var wg sync.WaitGroup
 		tgt := Target{Addr: srv.Addr(), ServerName: srv.ServerName(), RootCAs: srv.RootCAs()}
+		clientTLS := tgt.ClientTLS(s.Device.TLS)
 		start := time.Now()
 		for range concurrency {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for i := next.Add(1) - 1; i < n; i = next.Add(1) - 1 {
-					d := Device{Index: int(i), Name: fmt.Sprintf("bench-%06d", i), Identity: ids[i], ExpectDrop: true, Target: tgt, Behaviour: s.Device}
+					d := Device{Index: int(i), Name: fmt.Sprintf("bench-%06d", i), Identity: ids[i], ExpectDrop: true, Target: tgt, Behaviour: s.Device, TLSConfig: clientTLS}
 					if obs := d.Run(context.Background()); obs.Outcome.Success() {
 						ok.Add(1)
 					}
@@ -247,6 +250,9 @@ func BenchmarkJITPThroughput(b *testing.B) {
 // is counted (target ≤ 32 KiB). Identities are minted before the baseline.
 func BenchmarkClientMemoryHold(b *testing.B) {
 	const n = 1000
+	if os.Getenv("JITPSIM_BENCH_HEAPPROFILE") != "" {
+		runtime.MemProfileRate = 64 // precise enough to attribute a few bytes per device
+	}
 	for b.Loop() {
 		dir := b.TempDir()
 		ca, err := pki.NewCA("bench CA", pki.KeyEC256)
@@ -280,7 +286,8 @@ func BenchmarkClientMemoryHold(b *testing.B) {
 			ids[i], err = ca.Mint(i, pki.Subject{CommonName: fmt.Sprintf("mem-%06d", i)}, pki.KeyEC256)
 			require.NoError(b, err)
 		}
-		base := heapAndStack()
+		clientTLS := tgt.ClientTLS(s.Device.TLS)
+		base := memUse()
 		var holding atomic.Int64
 		ctx, cancel := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
@@ -288,11 +295,9 @@ func BenchmarkClientMemoryHold(b *testing.B) {
 		for i := range n {
 			<-tick.C
 			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d := Device{Index: i, Name: fmt.Sprintf("mem-%06d", i), Identity: ids[i], ExpectDrop: true, Target: tgt, Behaviour: s.Device, Holding: &holding}
-				d.Run(ctx)
-			}()
+			// As in Fleet: Start, so a held device has no goroutine of its own.
+			d := &Device{Index: i, Name: fmt.Sprintf("mem-%06d", i), Identity: ids[i], ExpectDrop: true, Target: tgt, Behaviour: s.Device, Holding: &holding, TLSConfig: clientTLS}
+			d.Start(ctx, func(report.Observation) { wg.Done() })
 		}
 		tick.Stop()
 		deadline := time.Now().Add(2 * time.Minute)
@@ -300,7 +305,21 @@ func BenchmarkClientMemoryHold(b *testing.B) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		held := holding.Load()
-		perDevice := float64(heapAndStack()-base) / float64(held)
+		used := memUse()
+		if prof := os.Getenv("JITPSIM_BENCH_HEAPPROFILE"); prof != "" {
+			f, err := os.Create(prof)
+			require.NoError(b, err)
+			require.NoError(b, pprof.WriteHeapProfile(f))
+			require.NoError(b, f.Close())
+			g, err := os.Create(prof + ".goroutines")
+			require.NoError(b, err)
+			require.NoError(b, pprof.Lookup("goroutine").WriteTo(g, 1))
+			require.NoError(b, g.Close())
+		}
+		perDevice := float64(used.heap+used.stack-base.heap-base.stack) / float64(held)
+		b.ReportMetric(float64(used.heap-base.heap)/float64(held)/1024, "heap_KiB/device")
+		b.ReportMetric(float64(used.stack-base.stack)/float64(held)/1024, "stack_KiB/device")
+		b.ReportMetric(float64(used.goroutines-base.goroutines)/float64(held), "goroutines/device")
 		cancel()
 		wg.Wait()
 		_ = stdin.Close()
@@ -323,8 +342,14 @@ func waitOrKill(child *exec.Cmd, grace time.Duration) {
 	}
 }
 
-// heapAndStack returns in-use heap and stack bytes after a full collection.
-func heapAndStack() uint64 {
+// memUsage is the process's in-use heap and stack bytes and its goroutines.
+type memUsage struct {
+	heap, stack uint64
+	goroutines  int
+}
+
+// memUse measures in-use heap and stack after full collections.
+func memUse() memUsage {
 	// Several cycles: each may halve a goroutine stack that is mostly unused.
 	for range 6 {
 		runtime.GC()
@@ -332,5 +357,5 @@ func heapAndStack() uint64 {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return ms.HeapInuse + ms.StackInuse
+	return memUsage{heap: ms.HeapInuse, stack: ms.StackInuse, goroutines: runtime.NumGoroutine()}
 }

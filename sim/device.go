@@ -46,6 +46,12 @@ type Device struct {
 	LocalAddr net.Addr
 	// Holding, when set, counts devices currently in the hold phase.
 	Holding *atomic.Int64
+	// TLSConfig is the client TLS configuration from Target.ClientTLS,
+	// shared by a fleet's devices; nil builds one for this device.
+	TLSConfig *tls.Config
+
+	// holdPublishes counts the hold phase's acknowledged publishes.
+	holdPublishes atomic.Int64
 }
 
 // attemptResult classifies how one connection attempt ended.
@@ -57,53 +63,86 @@ const (
 	attemptFailed
 )
 
-// session is one connected MQTT client.
-type session struct {
-	cli  *paho.Client
-	echo chan struct{}
-}
-
 // Run plays the device's JITP session and returns its observation. It never
 // panics on network errors; every failure becomes an outcome with a reason.
 func (d *Device) Run(ctx context.Context) report.Observation {
-	obs := report.Observation{Index: d.Index, Name: d.Name, Start: time.Now()}
-	obs.Outcome, obs.Reason = d.run(ctx, &obs)
+	done := make(chan report.Observation, 1)
+	d.Start(ctx, func(obs report.Observation) { done <- obs })
+	return <-done
+}
+
+// Start plays the device's JITP session on a goroutine of its own and calls
+// done with its observation when the device has finished. A device in the
+// hold phase has no goroutine of its own: timers and paho's callbacks drive
+// it (see holdPhase), so a held device costs only its connection.
+func (d *Device) Start(ctx context.Context, done func(report.Observation)) {
+	go d.start(ctx, done)
+}
+
+func (d *Device) start(ctx context.Context, done func(report.Observation)) {
+	obs := &report.Observation{Index: d.Index, Name: d.Name, Start: time.Now()}
+	sess, outcome, reason := d.connect(ctx, obs)
+	if sess == nil {
+		d.finish(ctx, obs, outcome, reason, done)
+		return
+	}
+	if outcome == "" {
+		outcome, reason = d.exchange(ctx, sess, obs)
+	}
+	end := func(outcome report.Outcome, reason string) {
+		sess.close()
+		if outcome == "" {
+			outcome, reason = d.conclude(ctx, obs)
+		}
+		d.finish(ctx, obs, outcome, reason, done)
+	}
+	if outcome == "" && d.Behaviour.Hold.Duration > 0 {
+		d.hold(ctx, sess, end)
+		return
+	}
+	end(outcome, reason)
+}
+
+// finish settles an interrupted run's outcome and hands the observation on.
+func (d *Device) finish(ctx context.Context, obs *report.Observation, outcome report.Outcome, reason string, done func(report.Observation)) {
+	obs.Outcome, obs.Reason = outcome, reason
 	if ctx.Err() != nil && !obs.Outcome.Success() {
 		obs.Outcome, obs.Reason = report.OutcomeInterrupted, "run stopped before the device finished"
 	}
-	return obs
+	done(*obs)
 }
 
-func (d *Device) run(ctx context.Context, obs *report.Observation) (report.Outcome, string) {
+// connect connects until the target accepts the device: the first connection
+// of a new identity is expected to be dropped, later ones follow the backoff.
+// It returns the connected session, or nil with the outcome that ended it.
+func (d *Device) connect(ctx context.Context, obs *report.Observation) (*session, report.Outcome, string) {
 	b := d.Behaviour
-	first := time.Now()
-	var sess *session
 	for attempt := 1; ; attempt++ {
 		obs.Attempts = attempt
-		s, res, outcome, err := d.attempt(ctx, obs, first, attempt == 1)
+		s, res, outcome, err := d.attempt(ctx, obs, obs.Start, attempt == 1)
 		if res == attemptConnected {
-			sess = s
-			break
+			obs.Set(report.PhaseProvision, time.Since(obs.Start))
+			return s, "", ""
 		}
 		if res == attemptFailed {
-			return outcome, err.Error()
+			return nil, outcome, err.Error()
 		}
 		obs.Drops++
 		if attempt == 1 {
-			obs.Set(report.PhaseDrop, time.Since(first))
+			obs.Set(report.PhaseDrop, time.Since(obs.Start))
 		}
 		if attempt >= b.MaxAttempts {
-			return report.OutcomeReconnectExhausted, fmt.Sprintf("dropped on all %d attempts (last: %v)", attempt, err)
+			return nil, report.OutcomeReconnectExhausted, fmt.Sprintf("dropped on all %d attempts (last: %v)", attempt, err)
 		}
 		if !sleep(ctx, backoffDelay(b, obs.Drops)) {
-			return report.OutcomeInterrupted, "run stopped during backoff"
+			return nil, report.OutcomeInterrupted, "run stopped during backoff"
 		}
 	}
-	obs.Set(report.PhaseProvision, time.Since(first))
-	outcome, reason := d.exchange(ctx, sess, obs)
-	if outcome != "" {
-		return outcome, reason
-	}
+}
+
+// conclude names the outcome of a session that worked, runs the idempotency
+// probe and records the total time.
+func (d *Device) conclude(ctx context.Context, obs *report.Observation) (outcome report.Outcome, reason string) {
 	switch {
 	case obs.Drops == 0 && d.ExpectDrop:
 		outcome, reason = report.OutcomeNoDrop, "first connect was accepted: the target did not run JITP"
@@ -112,10 +151,10 @@ func (d *Device) run(ctx context.Context, obs *report.Observation) (report.Outco
 	default:
 		outcome = report.OutcomeProvisioned
 	}
-	if b.ProbeEnabled() {
+	if d.Behaviour.ProbeEnabled() {
 		d.probe(ctx, obs)
 	}
-	obs.Set(report.PhaseTotal, time.Since(first))
+	obs.Set(report.PhaseTotal, time.Since(obs.Start))
 	return outcome, reason
 }
 
@@ -129,12 +168,15 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 	if err != nil {
 		return nil, attemptFailed, classify(err), fmt.Errorf("dial %s: %w", d.Target.Addr, err)
 	}
-	tc := tls.Client(raw, d.Target.tlsConfig(&d.Identity.TLS, b.TLS))
+	if d.TLSConfig == nil {
+		d.TLSConfig = d.Target.ClientTLS(b.TLS)
+	}
+	tc := tls.Client(raw, d.TLSConfig)
 	// The handshake runs on a short-lived goroutine: its deep crypto stack
 	// would otherwise stay with the device goroutine for the whole session
 	// (measured: about 8 KiB per connected device).
 	hs := make(chan error, 1)
-	go func() { hs <- tc.HandshakeContext(pctx) }()
+	go func() { hs <- tc.HandshakeContext(withClientCert(pctx, &d.Identity.TLS)) }()
 	if err := <-hs; err != nil {
 		_ = raw.Close()
 		return nil, attemptFailed, classify(err), fmt.Errorf("tls handshake: %w", err)
@@ -143,12 +185,13 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 		obs.Set(report.PhaseConnect, time.Since(first))
 	}
 	obs.TLSVersion = tc.ConnectionState().Version
-	s := &session{echo: make(chan struct{}, 1)}
+	s := newSession()
 	name := d.Name
 	payload := []byte(b.Payload)
 	s.cli = paho.NewClient(paho.ClientConfig{
 		Conn:          packets.NewThreadSafeConn(tc),
 		PacketTimeout: b.Timeout,
+		PingHandler:   s.pinger,
 		OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
 			p := pr.Packet
 			if p.Properties != nil && p.Properties.User.Get(deviceProperty) == name && bytes.Equal(p.Payload, payload) {
@@ -159,7 +202,8 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 			}
 			return true, nil
 		}},
-		OnClientError: func(error) {},
+		OnClientError:      func(error) { s.connectionLost() },
+		OnServerDisconnect: func(*paho.Disconnect) { s.connectionLost() },
 	})
 	rm := receiveMaximum
 	connack, err := s.cli.Connect(pctx, &paho.Connect{
@@ -186,11 +230,10 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 	return nil, attemptFailed, classify(err), fmt.Errorf("connect: %w", err)
 }
 
-// exchange subscribes, publishes and waits for the device's own message, then
-// disconnects. It returns an empty outcome when everything worked.
+// exchange subscribes, publishes and waits for the device's own message. It
+// returns an empty outcome when everything worked.
 func (d *Device) exchange(ctx context.Context, s *session, obs *report.Observation) (report.Outcome, string) {
 	b := d.Behaviour
-	defer func() { _ = s.cli.Disconnect(&paho.Disconnect{ReasonCode: 0}) }()
 	topic := scenario.Expand(b.Topic, d.Index, d.Name)
 	pctx, cancel := context.WithTimeout(ctx, b.Timeout)
 	defer cancel()
@@ -203,6 +246,7 @@ func (d *Device) exchange(ctx context.Context, s *session, obs *report.Observati
 	}
 	props := &paho.PublishProperties{}
 	props.User.Add(deviceProperty, d.Name)
+	s.topic, s.props = topic, props
 	sent := time.Now()
 	if pr, err := s.cli.Publish(pctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte(b.Payload), Properties: props}); err != nil {
 		if pr != nil && pr.ReasonCode >= 0x80 {
@@ -215,53 +259,14 @@ func (d *Device) exchange(ctx context.Context, s *session, obs *report.Observati
 	case <-s.echo:
 		obs.Set(report.PhaseEcho, time.Since(sent))
 	case <-s.cli.Done():
-		return report.OutcomeEchoLost, "connection closed before the device received its own message"
+		return report.OutcomeEchoLost, s.lost("connection closed before the device received its own message")
 	case <-pctx.Done():
 		if ctx.Err() != nil {
 			return report.OutcomeInterrupted, "run stopped while waiting for the echo"
 		}
 		return report.OutcomeEchoLost, fmt.Sprintf("own message not received within %s", b.Timeout)
 	}
-	return d.hold(ctx, s, topic, props)
-}
-
-// hold keeps the session connected for the hold duration, publishing every
-// interval; paho's pinger keeps the connection alive between publishes.
-func (d *Device) hold(ctx context.Context, s *session, topic string, props *paho.PublishProperties) (report.Outcome, string) {
-	h := d.Behaviour.Hold
-	if h.Duration <= 0 {
-		return "", ""
-	}
-	end := time.NewTimer(h.Duration)
-	defer end.Stop()
-	var tick <-chan time.Time
-	if h.PublishEvery > 0 {
-		t := time.NewTicker(h.PublishEvery)
-		defer t.Stop()
-		tick = t.C
-	}
-	if d.Holding != nil {
-		d.Holding.Add(1)
-		defer d.Holding.Add(-1)
-	}
-	started := time.Now()
-	for {
-		select {
-		case <-end.C:
-			return "", ""
-		case <-ctx.Done():
-			return report.OutcomeInterrupted, "run stopped during the hold phase"
-		case <-s.cli.Done():
-			return report.OutcomeError, fmt.Sprintf("connection lost %s into the hold phase", time.Since(started).Round(time.Millisecond))
-		case <-tick:
-			pctx, cancel := context.WithTimeout(ctx, d.Behaviour.Timeout)
-			_, err := s.cli.Publish(pctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte(d.Behaviour.Payload), Properties: props})
-			cancel()
-			if err != nil {
-				return failure(err, report.OutcomePublishDenied, "hold publish "+topic)
-			}
-		}
-	}
+	return "", ""
 }
 
 // probe reconnects once more; a provisioned identity must be accepted at once.
@@ -276,7 +281,7 @@ func (d *Device) probe(ctx context.Context, obs *report.Observation) {
 		}
 		return
 	}
-	_ = s.cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
+	s.close()
 }
 
 // failure classifies an error from SUBSCRIBE or PUBLISH: a reason code from

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"crypto/tls"
 	"math"
 	"net"
 	"net/netip"
@@ -32,11 +33,19 @@ type Fleet struct {
 	// every device that had an identity, as it finishes; calls are concurrent.
 	OnDevice func(id *pki.Identity, obs report.Observation)
 
+	tlsOnce  sync.Once
+	tls      *tls.Config
 	holding  atomic.Int64
 	started  atomic.Int64
 	dropped  atomic.Int64
 	inFlight atomic.Int64
 	peak     atomic.Int64
+}
+
+// clientTLS returns the TLS configuration all the fleet's devices share.
+func (f *Fleet) clientTLS() *tls.Config {
+	f.tlsOnce.Do(func() { f.tls = f.Target.ClientTLS(f.Scenario.Device.TLS) })
+	return f.tls
 }
 
 // Holding returns how many devices are in the hold phase now.
@@ -145,23 +154,20 @@ func (f *Fleet) Run(ctx context.Context) error {
 		for p := f.peak.Load(); now > p && !f.peak.CompareAndSwap(p, now); p = f.peak.Load() {
 		}
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer done()
-			defer f.inFlight.Add(-1)
-			var lag time.Duration
+		f.startOne(ctx, m, pick(sources, n), func(obs report.Observation) {
 			if timed {
-				lag = time.Since(due)
-			}
-			obs := f.runOne(ctx, m, pick(sources, n))
-			if timed {
-				obs.Set(report.PhaseSchedulerLag, lag)
+				// Scheduler lag runs to the moment the device's own
+				// goroutine started, so a slow goroutine start counts too.
+				obs.Set(report.PhaseSchedulerLag, max(0, obs.Start.Sub(due)))
 			}
 			if f.OnDevice != nil && m.id != nil {
 				f.OnDevice(m.id, obs)
 			}
 			f.Recorder.Record(obs)
-		}()
+			f.inFlight.Add(-1)
+			done()
+			wg.Done()
+		})
 	}
 	if s.Arrival.Model == scenario.ModelClosed {
 		f.runClosed(ctx, ids, s.Arrival.Concurrency, launch)
@@ -235,11 +241,13 @@ func (f *Fleet) runClosed(ctx context.Context, ids <-chan minted, concurrency in
 	}
 }
 
-func (f *Fleet) runOne(ctx context.Context, m minted, local net.Addr) report.Observation {
+// startOne starts the device of identity m; done receives its observation.
+func (f *Fleet) startOne(ctx context.Context, m minted, local net.Addr, done func(report.Observation)) {
 	name := f.Scenario.DeviceName(m.index)
 	if m.err != nil {
-		return report.Observation{Index: m.index, Name: name, Start: time.Now(),
-			Outcome: report.OutcomeError, Reason: m.err.Error()}
+		done(report.Observation{Index: m.index, Name: name, Start: time.Now(),
+			Outcome: report.OutcomeError, Reason: m.err.Error()})
+		return
 	}
 	d := Device{
 		Index:      m.index,
@@ -250,8 +258,9 @@ func (f *Fleet) runOne(ctx context.Context, m minted, local net.Addr) report.Obs
 		Behaviour:  f.Scenario.Device,
 		LocalAddr:  local,
 		Holding:    &f.holding,
+		TLSConfig:  f.clientTLS(),
 	}
-	return d.Run(ctx)
+	d.Start(ctx, done)
 }
 
 // sourceAddrs expands the scenario's source address list.

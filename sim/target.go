@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 
@@ -17,15 +18,17 @@ type Target struct {
 	RootCAs *x509.CertPool
 }
 
-// tlsConfig returns the client TLS configuration for one identity with the
-// scenario's TLS options (validated by the scenario package).
-func (t Target) tlsConfig(cert *tls.Certificate, o scenario.TLS) *tls.Config {
+// ClientTLS returns a client TLS configuration with the scenario's TLS
+// options (validated by the scenario package) that every device of a fleet can
+// share: each handshake presents the certificate its context carries (see
+// withClientCert), so no device holds a configuration of its own.
+func (t Target) ClientTLS(o scenario.TLS) *tls.Config {
 	cfg := &tls.Config{
-		ServerName:   t.ServerName,
-		RootCAs:      t.RootCAs,
-		Certificates: []tls.Certificate{*cert},
-		MinVersion:   tls.VersionTLS12,
-		MaxVersion:   tls.VersionTLS13,
+		ServerName:           t.ServerName,
+		RootCAs:              t.RootCAs,
+		MinVersion:           tls.VersionTLS12,
+		MaxVersion:           tls.VersionTLS13,
+		GetClientCertificate: clientCertFromContext,
 	}
 	if v, ok := scenario.TLSVersions[o.MinVersion]; ok {
 		cfg.MinVersion = v
@@ -37,4 +40,22 @@ func (t Target) tlsConfig(cert *tls.Certificate, o scenario.TLS) *tls.Config {
 		cfg.CurvePreferences = append(cfg.CurvePreferences, tls.CurveID(scenario.Curves[c]))
 	}
 	return cfg
+}
+
+// clientCertKey is the context key of the certificate a handshake presents.
+type clientCertKey struct{}
+
+// withClientCert returns a context whose TLS handshakes with a ClientTLS
+// configuration present cert.
+func withClientCert(ctx context.Context, cert *tls.Certificate) context.Context {
+	return context.WithValue(ctx, clientCertKey{}, cert)
+}
+
+// clientCertFromContext presents the certificate put in the handshake's
+// context by withClientCert, or none when there is none.
+func clientCertFromContext(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	if c, ok := cri.Context().Value(clientCertKey{}).(*tls.Certificate); ok && c != nil {
+		return c, nil
+	}
+	return &tls.Certificate{}, nil
 }
