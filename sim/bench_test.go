@@ -87,24 +87,40 @@ func serveStandInChild(dir string) error {
 	return nil
 }
 
-// cryptoFloor mints n bare identities (key generation + CreateCertificate) in a
-// tight loop on the calling goroutine and returns identities per second.
-func cryptoFloor(b *testing.B, ca *pki.CA, n int) float64 {
+// cryptoFloor mints n bare identities (key generation + CreateCertificate) in
+// tight loops on `cores` goroutines and returns identities per second.
+func cryptoFloor(b *testing.B, ca *pki.CA, n, cores int) float64 {
+	prev := runtime.GOMAXPROCS(cores)
+	defer runtime.GOMAXPROCS(prev)
+	var next atomic.Int64
+	var wg sync.WaitGroup
 	start := time.Now()
-	for i := range n {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		require.NoError(b, err)
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(int64(i + 1)),
-			Subject:      pkix.Name{CommonName: fmt.Sprintf("floor-%06d", i)},
-			NotBefore:    time.Now().Add(-time.Hour),
-			NotAfter:     time.Now().Add(365 * 24 * time.Hour),
-			KeyUsage:     x509.KeyUsageDigitalSignature,
-			ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-		}
-		_, err = x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
-		require.NoError(b, err)
+	for range cores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
+				key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				tmpl := &x509.Certificate{
+					SerialNumber: big.NewInt(i),
+					Subject:      pkix.Name{CommonName: fmt.Sprintf("floor-%06d", i)},
+					NotBefore:    time.Now().Add(-time.Hour),
+					NotAfter:     time.Now().Add(365 * 24 * time.Hour),
+					KeyUsage:     x509.KeyUsageDigitalSignature,
+					ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+				}
+				if _, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
 	}
+	wg.Wait()
 	return float64(n) / time.Since(start).Seconds()
 }
 
@@ -124,23 +140,29 @@ func pipelineRate(b *testing.B, ca *pki.CA, n, cores int) float64 {
 }
 
 // BenchmarkMintVsFloor: identities/s through the minting pipeline against the
-// bare crypto floor on one core (target ≥ 0.9), and two cores against one
-// (target ≥ 1.8).
+// bare crypto floor on one core (target ≥ 0.9), and the pipeline on two cores
+// against one (target ≥ 1.8). The floor on two cores against one says how far
+// the machine itself scales at the moment. Each figure is the best of three
+// interleaved rounds: other jobs on a shared machine only ever slow a round
+// down, so the best round is the closest to what the code can do.
 func BenchmarkMintVsFloor(b *testing.B) {
-	const n = 2000
+	const n, rounds = 2000, 3
 	ca, err := pki.NewCA("bench CA", pki.KeyEC256)
 	require.NoError(b, err)
 	for b.Loop() {
-		prev := runtime.GOMAXPROCS(1)
-		floor := cryptoFloor(b, ca, n)
-		runtime.GOMAXPROCS(prev)
-		one := pipelineRate(b, ca, n, 1)
-		two := pipelineRate(b, ca, n, 2)
-		b.ReportMetric(floor, "floor_ids/s")
+		var floor1, floor2, one, two float64
+		for range rounds {
+			floor1 = max(floor1, cryptoFloor(b, ca, n, 1))
+			one = max(one, pipelineRate(b, ca, n, 1))
+			floor2 = max(floor2, cryptoFloor(b, ca, n, 2))
+			two = max(two, pipelineRate(b, ca, n, 2))
+		}
+		b.ReportMetric(floor1, "floor_ids/s")
 		b.ReportMetric(one, "1core_ids/s")
 		b.ReportMetric(two, "2core_ids/s")
-		b.ReportMetric(one/floor, "1core/floor")
+		b.ReportMetric(one/floor1, "1core/floor")
 		b.ReportMetric(two/one, "2core/1core")
+		b.ReportMetric(floor2/floor1, "floor_2core/1core")
 	}
 }
 

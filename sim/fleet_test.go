@@ -111,7 +111,7 @@ func TestDeviceOptions(t *testing.T) {
 		for i := range 4 {
 			m := ids.get(i)
 			require.NoError(t, m.err)
-			keys[string(m.id.Cert.RawSubjectPublicKeyInfo)] = true
+			keys[string(m.id.Leaf().RawSubjectPublicKeyInfo)] = true
 			certs[m.id.ID] = true
 		}
 		assert.Len(t, keys, 2)

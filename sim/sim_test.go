@@ -180,7 +180,7 @@ func TestIdentitiesStreamInOrder(t *testing.T) {
 	for m := range ch {
 		require.NoError(t, m.err)
 		assert.Equal(t, next, m.index)
-		assert.Equal(t, s.DeviceName(next), m.id.Cert.Subject.CommonName)
+		assert.Equal(t, s.DeviceName(next), m.id.Leaf().Subject.CommonName)
 		next++
 	}
 	assert.Equal(t, 60, next)

@@ -65,7 +65,7 @@ func (f *fleet) register(ctx context.Context, s *server) error {
 	}
 	_, err = s.cli.RegisterCACertificate(ctx, &iot.RegisterCACertificateInput{
 		CaCertificate:           aws.String(string(f.ca.CertPEM)),
-		VerificationCertificate: aws.String(string(v.CertPEM)),
+		VerificationCertificate: aws.String(string(v.CertPEM())),
 		SetAsActive:             true,
 		AllowAutoRegistration:   true,
 		RegistrationConfig:      &types.RegistrationConfig{TemplateBody: aws.String(template.Classic().Body()), RoleArn: aws.String("arn:aws:iam::123456789012:role/JITPRole")},
@@ -82,7 +82,7 @@ func (f *fleet) provision(ctx context.Context, s *server, concurrency int) error
 			_ = c.Close()
 		}
 		if err == nil && ok {
-			err = fmt.Errorf("%s: first connect was not dropped", id.Cert.Subject.CommonName)
+			err = fmt.Errorf("%s: first connect was not dropped", id.Leaf().Subject.CommonName)
 		}
 		return err
 	})
@@ -126,7 +126,7 @@ func (f *fleet) connectAll(ctx context.Context, s *server, concurrency int) ([]*
 	err := f.each(concurrency, func(id *pki.Identity) error {
 		c, ok, err := dialConnect(ctx, s, id)
 		if err == nil && !ok {
-			err = fmt.Errorf("%s: refused", id.Cert.Subject.CommonName)
+			err = fmt.Errorf("%s: refused", id.Leaf().Subject.CommonName)
 		}
 		if err != nil {
 			if c != nil {
@@ -183,7 +183,7 @@ func dialConnect(ctx context.Context, s *server, id *pki.Identity) (*tls.Conn, b
 		return nil, false, err
 	}
 	c := nc.(*tls.Conn)
-	cn := id.Cert.Subject.CommonName
+	cn := id.Leaf().Subject.CommonName
 	vh := []byte{0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0x04, 0xB0, 0, byte(len(cn))}
 	if _, err := c.Write(append(append([]byte{0x10, byte(len(vh) + len(cn))}, vh...), cn...)); err != nil {
 		return c, false, err

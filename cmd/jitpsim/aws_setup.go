@@ -120,7 +120,7 @@ func createResources(ctx context.Context, c *awsiot.Client, s *scenario.Scenario
 	if err != nil {
 		return nil, err
 	}
-	plan, err := tmpl.Provision(template.SubjectParameters(id.Cert, id.ID))
+	plan, err := tmpl.Provision(template.SubjectParameters(id.Leaf(), id.ID))
 	if err != nil {
 		return nil, usagef("the template cannot provision the scenario's first device: %v", err)
 	}

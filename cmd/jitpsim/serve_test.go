@@ -145,7 +145,7 @@ func TestServePersistsAcrossRestarts(t *testing.T) {
 	require.NoError(t, err)
 	reg, err := r.cli.RegisterCACertificate(ctx, &iot.RegisterCACertificateInput{
 		CaCertificate:           aws.String(string(ca.CertPEM)),
-		VerificationCertificate: aws.String(string(verification.CertPEM)),
+		VerificationCertificate: aws.String(string(verification.CertPEM())),
 		SetAsActive:             true,
 		AllowAutoRegistration:   true,
 		RegistrationConfig:      &types.RegistrationConfig{TemplateBody: aws.String(template.Classic().Body()), RoleArn: aws.String("arn:aws:iam::123456789012:role/JITPRole")},

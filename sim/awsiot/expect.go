@@ -10,7 +10,7 @@ import (
 // the plan names the thing, its type and attributes, and the policies.
 func Expect(tmpl *template.Template, name string, id *pki.Identity) Expectation {
 	e := Expectation{Device: name, CertificateID: id.ID}
-	plan, err := tmpl.Provision(template.SubjectParameters(id.Cert, id.ID))
+	plan, err := tmpl.Provision(template.SubjectParameters(id.Leaf(), id.ID))
 	if err != nil {
 		e.PlanError = err.Error()
 		return e

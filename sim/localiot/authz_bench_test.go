@@ -29,10 +29,10 @@ func BenchmarkAuthorizePublish(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, _, err := s.reg.registerPending(id.ID, caID, id.Cert); err != nil {
+	if _, _, err := s.reg.registerPending(id.ID, caID, id.Leaf()); err != nil {
 		b.Fatal(err)
 	}
-	plan, err := template.Classic().Provision(template.SubjectParameters(id.Cert, id.ID))
+	plan, err := template.Classic().Provision(template.SubjectParameters(id.Leaf(), id.ID))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func mint(t *testing.T, ca *pki.CA, subj pki.Subject) *pki.Identity {
 
 // leafOnly returns the identity's TLS certificate without the CA in the chain.
 func leafOnly(id *pki.Identity) tls.Certificate {
-	return tls.Certificate{Certificate: [][]byte{id.Cert.Raw}, PrivateKey: id.Key, Leaf: id.Cert}
+	return tls.Certificate{Certificate: [][]byte{id.TLS.Certificate[0]}, PrivateKey: id.Key}
 }
 
 // expiredIdentity returns a TLS certificate signed by ca whose validity ended yesterday.

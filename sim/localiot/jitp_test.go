@@ -43,7 +43,7 @@ func TestJITPRoundTrip(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, StatusPendingActivation, cert.Status)
 	assert.Equal(t, caID, cert.CAID)
-	assert.Equal(t, string(id.CertPEM), cert.PEM)
+	assert.Equal(t, string(id.CertPEM()), cert.PEM)
 	assert.Equal(t, int64(1), s.Stats().Registrations)
 
 	// The template runs; the certificate becomes ACTIVE.

@@ -76,14 +76,14 @@ func TestApplyPlanResources(t *testing.T) {
 			r := NewRegistry()
 			caID, err := r.registerCA(ca.Cert, nil, true)
 			require.NoError(t, err)
-			_, _, err = r.registerPending(dev.ID, caID, dev.Cert)
+			_, _, err = r.registerPending(dev.ID, caID, dev.Leaf())
 			require.NoError(t, err)
 			for _, p := range tc.prepare {
 				p(r)
 			}
 			tmpl, err := template.Parse([]byte(tc.body))
 			require.NoError(t, err)
-			plan, err := tmpl.Provision(template.SubjectParameters(dev.Cert, dev.ID))
+			plan, err := tmpl.Provision(template.SubjectParameters(dev.Leaf(), dev.ID))
 			require.NoError(t, err)
 			thingsBefore, policiesBefore := r.Things(), r.Policies()
 

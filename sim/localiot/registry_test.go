@@ -34,7 +34,7 @@ func TestRegisterCA(t *testing.T) {
 
 	// A device certificate is not a CA.
 	dev := mint(t, ca, pki.Subject{CommonName: "leaf"})
-	_, err = r.registerCA(dev.Cert, nil, true)
+	_, err = r.registerCA(dev.Leaf(), nil, true)
 	assert.ErrorContains(t, err, "not a CA certificate")
 	_, err = r.registerCA(nil, nil, true)
 	assert.Error(t, err)
@@ -46,7 +46,7 @@ func TestSetCertificateStatus(t *testing.T) {
 	caID, err := r.registerCA(ca.Cert, nil, true)
 	require.NoError(t, err)
 	dev := mint(t, ca, pki.Subject{CommonName: "d"})
-	created, _, err := r.registerPending(dev.ID, caID, dev.Cert)
+	created, _, err := r.registerPending(dev.ID, caID, dev.Leaf())
 	require.NoError(t, err)
 	require.True(t, created)
 
@@ -105,7 +105,7 @@ func TestApplyPlan(t *testing.T) {
 			r := NewRegistry()
 			caID, err := r.registerCA(ca.Cert, nil, true)
 			require.NoError(t, err)
-			_, _, err = r.registerPending(dev.ID, caID, dev.Cert)
+			_, _, err = r.registerPending(dev.ID, caID, dev.Leaf())
 			require.NoError(t, err)
 			if tc.prepare != nil {
 				tc.prepare(r)

@@ -35,9 +35,9 @@ func BenchmarkProvisionPersistence(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				id := fmt.Sprintf("%064x", i) // a distinct certificate ID per device; the leaf is shared
-				params := template.SubjectParameters(leaf.Cert, id)
+				params := template.SubjectParameters(leaf.Leaf(), id)
 				params["AWS::IoT::Certificate::CommonName"] = fmt.Sprintf("bench-%d", i)
-				if _, _, err := r.registerPending(id, caID, leaf.Cert); err != nil {
+				if _, _, err := r.registerPending(id, caID, leaf.Leaf()); err != nil {
 					b.Fatal(err)
 				}
 				if mode == "bbolt-write-through" {

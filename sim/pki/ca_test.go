@@ -75,7 +75,7 @@ func TestCAKeyPEMRoundTrip(t *testing.T) {
 			assert.Equal(t, ca.Cert.Raw, loaded.Cert.Raw)
 			id, err := loaded.Mint(1, pki.Subject{CommonName: "dev-1"}, pki.KeyEC256)
 			require.NoError(t, err)
-			verifyClient(t, ca, id.Cert)
+			verifyClient(t, ca, id.Leaf())
 		})
 	}
 }
@@ -127,7 +127,7 @@ func TestParseCAErrors(t *testing.T) {
 		{"key in cert slot", caKey, caKey, []string{"ca cert:", "private key", "swapped"}},
 		{"files swapped", caKey, ca.CertPEM, []string{"ca cert:", "swapped"}},
 		{"mismatched key", ca.CertPEM, otherKey, []string{"ca: key does not match certificate (public keys differ)"}},
-		{"non-CA cert", leaf.CertPEM, leafKey, []string{"ca: certificate is not a CA (basicConstraints CA:FALSE)", "CA:TRUE"}},
+		{"non-CA cert", leaf.CertPEM(), leafKey, []string{"ca: certificate is not a CA (basicConstraints CA:FALSE)", "CA:TRUE"}},
 		{"no basicConstraints", noBC, otherKey, []string{"not a CA", "no basicConstraints", "CA:TRUE"}},
 		{"no keyCertSign", noCertSign, otherKey, []string{"keyCertSign"}},
 		{"expired", expired, otherKey, []string{"expired", "create a new CA"}},
@@ -208,8 +208,8 @@ func TestCALiteral(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			verifyClient(t, ca, id.Cert)
-			assert.Equal(t, append(append([]byte{}, id.CertPEM...), ca.CertPEM...), id.ChainPEM)
+			verifyClient(t, ca, id.Leaf())
+			assert.Equal(t, append(append([]byte{}, id.CertPEM()...), ca.CertPEM...), id.ChainPEM())
 		})
 	}
 }

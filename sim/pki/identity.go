@@ -8,17 +8,20 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"sync"
 )
 
 // Identity is a device: its private key and a certificate signed by the CA.
+// Leaf, CertPEM and ChainPEM derive the other forms of the certificate on demand, since a TLS handshake needs only the DER chain.
 type Identity struct {
-	Index    int               // caller-chosen device number
-	Key      crypto.Signer     // device private key
-	Cert     *x509.Certificate // parsed leaf certificate
-	CertPEM  []byte            // leaf certificate PEM only
-	ChainPEM []byte            // leaf PEM followed by the CA PEM (deviceCertAndCACert.crt)
-	ID       string            // AWS certificate ID: lowercase hex SHA-256 of the leaf DER
-	TLS      tls.Certificate   // chain [leaf DER, CA DER] with PrivateKey and Leaf set
+	Index int             // caller-chosen device number
+	Key   crypto.Signer   // device private key
+	ID    string          // AWS certificate ID: lowercase hex SHA-256 of the leaf DER
+	TLS   tls.Certificate // chain [leaf DER, CA DER] with PrivateKey set; Leaf is set only for loaded identities
+
+	caPEM    []byte // issuing CA certificate PEM, shared with the CA and never modified
+	leafOnce sync.Once
+	leaf     *x509.Certificate
 }
 
 // Mint creates a device key of type kt and a client certificate for it signed by the CA.
@@ -64,38 +67,64 @@ func (ca *CA) MintWithKey(index int, subj Subject, key crypto.Signer) (*Identity
 	if err != nil {
 		return nil, fmt.Errorf("mint device %d: %w", index, err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("mint device %d: parse certificate: %w", index, err)
-	}
-	return newIdentity(p, index, cert, key)
+	return newIdentity(p, index, der, nil, key), nil
 }
 
 // newIdentity assembles an Identity from a leaf certificate issued by the prepared CA.
-func newIdentity(p *caPrep, index int, cert *x509.Certificate, key crypto.Signer) (*Identity, error) {
-	der := cert.Raw
-	// One allocation holds the chain; CertPEM is its leaf prefix, capped so appends cannot clobber the CA part.
-	var buf bytes.Buffer
-	buf.Grow(pemLen(len(der)) + len(p.certPEM))
-	if err := pem.Encode(&buf, &pem.Block{Type: pemCertificate, Bytes: der}); err != nil {
-		return nil, fmt.Errorf("identity %d: encode certificate: %w", index, err)
-	}
-	leafLen := buf.Len()
-	buf.Write(p.certPEM)
-	chain := buf.Bytes()
+// leaf is der already parsed, or nil to parse it only if Leaf is called.
+func newIdentity(p *caPrep, index int, der []byte, leaf *x509.Certificate, key crypto.Signer) *Identity {
 	return &Identity{
-		Index:    index,
-		Key:      key,
-		Cert:     cert,
-		CertPEM:  chain[:leafLen:leafLen],
-		ChainPEM: chain,
-		ID:       CertificateID(der),
-		TLS: tls.Certificate{
-			Certificate: [][]byte{der, p.der},
-			PrivateKey:  key,
-			Leaf:        cert,
-		},
-	}, nil
+		Index: index,
+		Key:   key,
+		ID:    CertificateID(der),
+		TLS:   tls.Certificate{Certificate: [][]byte{der, p.der}, PrivateKey: key, Leaf: leaf},
+		caPEM: p.certPEM,
+		leaf:  leaf,
+	}
+}
+
+// Leaf returns the parsed leaf certificate, parsing it on the first call; it is safe for concurrent use.
+// It returns nil if the identity has no certificate or it does not parse, which cannot happen for identities
+// returned by Mint, MintWithKey or IdentityStore.Load.
+func (id *Identity) Leaf() *x509.Certificate {
+	id.leafOnce.Do(func() {
+		if id.leaf == nil && len(id.TLS.Certificate) > 0 {
+			id.leaf, _ = x509.ParseCertificate(id.TLS.Certificate[0])
+		}
+	})
+	return id.leaf
+}
+
+// CertPEM returns a new PEM encoding of the leaf certificate, or nil if the identity has none.
+func (id *Identity) CertPEM() []byte {
+	der := id.leafDER()
+	if der == nil {
+		return nil
+	}
+	return encodeCertPEM(der)
+}
+
+// ChainPEM returns a new buffer holding the leaf PEM followed by the CA PEM, as AWS IoT expects in
+// deviceCertAndCACert.crt, or nil if the identity has no certificate.
+func (id *Identity) ChainPEM() []byte {
+	der := id.leafDER()
+	if der == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(pemLen(len(der)) + len(id.caPEM))
+	// Encoding a block without headers into a bytes.Buffer cannot fail.
+	_ = pem.Encode(&buf, &pem.Block{Type: pemCertificate, Bytes: der})
+	buf.Write(id.caPEM)
+	return buf.Bytes()
+}
+
+// leafDER returns the leaf certificate DER, or nil if the identity has none.
+func (id *Identity) leafDER() []byte {
+	if len(id.TLS.Certificate) == 0 {
+		return nil
+	}
+	return id.TLS.Certificate[0]
 }
 
 // pemLen returns the size of a CERTIFICATE PEM block holding n DER bytes.

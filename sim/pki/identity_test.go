@@ -33,9 +33,9 @@ func TestMintVerifies(t *testing.T) {
 			ca := testCA(t, tt.caType)
 			id, err := ca.Mint(42, pki.Subject{CommonName: "device-42"}, tt.devType)
 			require.NoError(t, err)
-			verifyClient(t, ca, id.Cert)
+			verifyClient(t, ca, id.Leaf())
 
-			c := id.Cert
+			c := id.Leaf()
 			assert.Equal(t, 42, id.Index)
 			assert.Equal(t, tt.wantAlg, c.PublicKeyAlgorithm)
 			assert.Equal(t, tt.wantUsage, c.KeyUsage)
@@ -51,11 +51,11 @@ func TestMintVerifies(t *testing.T) {
 			assert.Equal(t, hex.EncodeToString(sum[:]), id.ID)
 			assert.Equal(t, pki.CertificateID(c.Raw), id.ID)
 
-			leaf, rest := pem.Decode(id.CertPEM)
+			leaf, rest := pem.Decode(id.CertPEM())
 			require.NotNil(t, leaf)
 			assert.Empty(t, rest)
 			assert.Equal(t, c.Raw, leaf.Bytes)
-			b1, rest := pem.Decode(id.ChainPEM)
+			b1, rest := pem.Decode(id.ChainPEM())
 			require.NotNil(t, b1)
 			b2, rest := pem.Decode(rest)
 			require.NotNil(t, b2)
@@ -66,7 +66,8 @@ func TestMintVerifies(t *testing.T) {
 			require.Len(t, id.TLS.Certificate, 2)
 			assert.Equal(t, c.Raw, id.TLS.Certificate[0])
 			assert.Equal(t, ca.Cert.Raw, id.TLS.Certificate[1])
-			assert.Same(t, c, id.TLS.Leaf)
+			assert.Nil(t, id.TLS.Leaf, "minted identities leave the parsed leaf to Leaf")
+			assert.Same(t, c, id.Leaf(), "Leaf parses once")
 			assert.Equal(t, id.Key, id.TLS.PrivateKey)
 		})
 	}
@@ -90,7 +91,7 @@ func TestMintSubjectRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			id, err := ca.Mint(1, tt.subj, pki.KeyEC256)
 			require.NoError(t, err)
-			parsed, err := pki.ParseCertificatePEM(id.CertPEM)
+			parsed, err := pki.ParseCertificatePEM(id.CertPEM())
 			require.NoError(t, err)
 			assert.Equal(t, tt.subj, pki.SubjectFromName(parsed.Subject))
 			assert.Equal(t, tt.subj.SerialNumber, parsed.Subject.SerialNumber)
@@ -137,8 +138,8 @@ func TestMintWithKey(t *testing.T) {
 	require.NoError(t, err)
 	assert.Same(t, key, a.Key)
 	assert.NotEqual(t, a.ID, b.ID)
-	assert.NotEqual(t, 0, a.Cert.SerialNumber.Cmp(b.Cert.SerialNumber))
-	verifyClient(t, ca, b.Cert)
+	assert.NotEqual(t, 0, a.Leaf().SerialNumber.Cmp(b.Leaf().SerialNumber))
+	verifyClient(t, ca, b.Leaf())
 
 	_, err = ca.MintWithKey(3, pki.Subject{}, nil)
 	require.ErrorContains(t, err, "nil key")
@@ -162,8 +163,8 @@ func TestMintValidity(t *testing.T) {
 			ca := &pki.CA{Cert: base.Cert, Key: base.Key, DeviceValidity: tt.validity}
 			id, err := ca.Mint(1, pki.Subject{CommonName: "v"}, pki.KeyEC256)
 			require.NoError(t, err)
-			assert.WithinDuration(t, tt.want, id.Cert.NotAfter, time.Minute)
-			assert.False(t, id.Cert.NotAfter.After(base.Cert.NotAfter))
+			assert.WithinDuration(t, tt.want, id.Leaf().NotAfter, time.Minute)
+			assert.False(t, id.Leaf().NotAfter.After(base.Cert.NotAfter))
 		})
 	}
 }
@@ -202,10 +203,10 @@ func TestMintConcurrent(t *testing.T) {
 		require.NotNil(t, id)
 		assert.Equal(t, n, id.Index)
 		assert.False(t, seenID[id.ID], "duplicate certificate ID")
-		assert.False(t, seenSerial[id.Cert.SerialNumber.String()], "duplicate serial")
+		assert.False(t, seenSerial[id.Leaf().SerialNumber.String()], "duplicate serial")
 		seenID[id.ID] = true
-		seenSerial[id.Cert.SerialNumber.String()] = true
-		verifyClient(t, base, id.Cert)
+		seenSerial[id.Leaf().SerialNumber.String()] = true
+		verifyClient(t, base, id.Leaf())
 	}
 	assert.Len(t, seenID, workers*perWorker)
 }
@@ -218,10 +219,42 @@ func TestMintSerialsAre128Bit(t *testing.T) {
 	for i := range 32 {
 		id, err := ca.MintWithKey(i, pki.Subject{}, key)
 		require.NoError(t, err)
-		require.Equal(t, 1, id.Cert.SerialNumber.Sign())
-		maxBits = max(maxBits, id.Cert.SerialNumber.BitLen())
+		require.Equal(t, 1, id.Leaf().SerialNumber.Sign())
+		maxBits = max(maxBits, id.Leaf().SerialNumber.BitLen())
 	}
 	// With 32 draws the top byte is all zero with probability 2^-256.
 	assert.Greater(t, maxBits, 120)
 	assert.LessOrEqual(t, maxBits, 128)
+}
+
+// TestIdentityDerivedForms checks the on-demand forms of the certificate: one
+// parsed leaf shared by concurrent callers, and fresh PEM buffers on every call.
+func TestIdentityDerivedForms(t *testing.T) {
+	ca := testCA(t, pki.KeyEC256)
+	id, err := ca.Mint(1, pki.Subject{CommonName: "lazy"}, pki.KeyEC256)
+	require.NoError(t, err)
+
+	leaves := make([]*x509.Certificate, 8)
+	var wg sync.WaitGroup
+	for i := range leaves {
+		wg.Go(func() { leaves[i] = id.Leaf() })
+	}
+	wg.Wait()
+	require.NotNil(t, leaves[0])
+	for _, l := range leaves {
+		assert.Same(t, leaves[0], l)
+	}
+	assert.Equal(t, id.TLS.Certificate[0], leaves[0].Raw)
+
+	certPEM, chainPEM := id.CertPEM(), id.ChainPEM()
+	want := append(append([]byte{}, certPEM...), ca.CertPEM...)
+	assert.Equal(t, want, chainPEM)
+	certPEM[0], chainPEM[0] = 'x', 'x'
+	assert.Equal(t, want[:len(certPEM)], id.CertPEM(), "CertPEM returns a new buffer")
+	assert.Equal(t, want, id.ChainPEM(), "ChainPEM returns a new buffer")
+
+	var zero pki.Identity
+	assert.Nil(t, zero.Leaf())
+	assert.Nil(t, zero.CertPEM())
+	assert.Nil(t, zero.ChainPEM())
 }

@@ -24,7 +24,7 @@ func TestCertificateIDMatchesOpenSSL(t *testing.T) {
 				pem []byte
 				id  string
 			}{
-				"leaf": {id.CertPEM, id.ID},
+				"leaf": {id.CertPEM(), id.ID},
 				"ca":   {ca.CertPEM, pki.CertificateID(ca.Cert.Raw)},
 			} {
 				path := writeFile(t, dir, string(kt)+"-"+name+".pem", c.pem)
@@ -76,10 +76,10 @@ func TestParseCAFromOpenSSL(t *testing.T) {
 			for _, kt := range pki.KeyTypes() {
 				id, err := ca.Mint(1, pki.Subject{CommonName: "thing-1", DNQualifier: "q1", SerialNumber: "1"}, kt)
 				require.NoError(t, err)
-				verifyClient(t, ca, id.Cert)
-				assert.Equal(t, ca.Cert.SubjectKeyId, id.Cert.AuthorityKeyId)
+				verifyClient(t, ca, id.Leaf())
+				assert.Equal(t, ca.Cert.SubjectKeyId, id.Leaf().AuthorityKeyId)
 
-				leaf := writeFile(t, dir, "dev-"+string(kt)+".pem", id.CertPEM)
+				leaf := writeFile(t, dir, "dev-"+string(kt)+".pem", id.CertPEM())
 				out := openssl(t, dir, "verify", "-CAfile", "ca.pem", "-purpose", "sslclient", leaf)
 				assert.Contains(t, out, ": OK")
 			}

@@ -91,21 +91,14 @@ func (s IdentityStore) Save(name string, id *Identity) error {
 	if err != nil {
 		return fmt.Errorf("save identity: %w", err)
 	}
-	if id == nil || id.Key == nil || id.Cert == nil {
+	if id == nil || id.Key == nil || id.leafDER() == nil {
 		return fmt.Errorf("save identity %q: identity, key and certificate must be set", name)
 	}
 	keyPEM, err := MarshalKeyPEM(id.Key)
 	if err != nil {
 		return fmt.Errorf("save identity %q: %w", name, err)
 	}
-	certPEM := id.CertPEM
-	if len(certPEM) == 0 {
-		certPEM = encodeCertPEM(id.Cert.Raw)
-	}
-	chainPEM := id.ChainPEM
-	if len(chainPEM) == 0 {
-		chainPEM = certPEM
-	}
+	certPEM, chainPEM := id.CertPEM(), id.ChainPEM()
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return fmt.Errorf("save identity %q: %w", name, err)
 	}
@@ -126,7 +119,7 @@ func (s IdentityStore) Save(name string, id *Identity) error {
 }
 
 // Load returns the identity saved under name, with ok=false if nothing is saved there.
-// It checks the key matches the certificate and that ca issued it, and rebuilds TLS, ID and ChainPEM with ca.
+// It checks the key matches the certificate and that ca issued it, and rebuilds TLS, ID and the chain with ca.
 func (s IdentityStore) Load(name string, index int, ca *CA) (id *Identity, ok bool, err error) {
 	keyPath, crtPath, _, err := s.identityPaths(name)
 	if err != nil {
@@ -168,11 +161,7 @@ func (s IdentityStore) Load(name string, index int, ca *CA) (id *Identity, ok bo
 	if err := cert.CheckSignatureFrom(ca.Cert); err != nil {
 		return nil, false, fmt.Errorf("load identity %q: certificate %s was not issued by this CA (%v); the CA changed, so delete the identity files to mint new ones", name, crtPath, err)
 	}
-	id, err = newIdentity(p, index, cert, key)
-	if err != nil {
-		return nil, false, fmt.Errorf("load identity %q: %w", name, err)
-	}
-	return id, true, nil
+	return newIdentity(p, index, cert.Raw, cert, key), true, nil
 }
 
 // ValidateName reports whether name is safe to use as an identity file name: non-empty, at most

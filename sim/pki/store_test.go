@@ -67,7 +67,7 @@ func TestLoadOrCreateCA(t *testing.T) {
 
 			id, err := second.Mint(1, pki.Subject{CommonName: "x"}, pki.KeyEC256)
 			require.NoError(t, err)
-			verifyClient(t, first, id.Cert)
+			verifyClient(t, first, id.Leaf())
 		})
 	}
 }
@@ -121,21 +121,21 @@ func TestIdentityStoreRoundTrip(t *testing.T) {
 			requireMode(t, filepath.Join(store.Dir, "thing-5-chain.crt"), 0o644)
 			chain, err := os.ReadFile(filepath.Join(store.Dir, "thing-5-chain.crt"))
 			require.NoError(t, err)
-			assert.Equal(t, orig.ChainPEM, chain)
+			assert.Equal(t, orig.ChainPEM(), chain)
 
 			got, ok, err := store.Load("thing-5", 9, ca)
 			require.NoError(t, err)
 			require.True(t, ok)
 			assert.Equal(t, 9, got.Index)
 			assert.Equal(t, orig.ID, got.ID)
-			assert.Equal(t, orig.Cert.Raw, got.Cert.Raw)
-			assert.Equal(t, orig.CertPEM, got.CertPEM)
-			assert.Equal(t, orig.ChainPEM, got.ChainPEM)
+			assert.Equal(t, orig.Leaf().Raw, got.Leaf().Raw)
+			assert.Equal(t, orig.CertPEM(), got.CertPEM())
+			assert.Equal(t, orig.ChainPEM(), got.ChainPEM())
 			assert.Equal(t, orig.TLS.Certificate, got.TLS.Certificate)
-			assert.Same(t, got.Cert, got.TLS.Leaf)
+			assert.Same(t, got.Leaf(), got.TLS.Leaf)
 			assert.Equal(t, got.Key, got.TLS.PrivateKey)
 			assert.True(t, orig.Key.Public().(interface{ Equal(crypto.PublicKey) bool }).Equal(got.Key.Public()))
-			verifyClient(t, ca, got.Cert)
+			verifyClient(t, ca, got.Leaf())
 		})
 	}
 }
@@ -165,7 +165,7 @@ func TestIdentityStoreLoadErrors(t *testing.T) {
 		}, ca, []string{"dev.crt is missing"}},
 		{"key mismatch", func(t *testing.T, s pki.IdentityStore) {
 			require.NoError(t, s.Save("dev", a))
-			require.NoError(t, os.WriteFile(filepath.Join(s.Dir, "dev.crt"), b.CertPEM, 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(s.Dir, "dev.crt"), b.CertPEM(), 0o644))
 		}, ca, []string{"does not match", "public keys differ"}},
 		{"other CA", func(t *testing.T, s pki.IdentityStore) {
 			require.NoError(t, s.Save("dev", a))

@@ -89,7 +89,7 @@ func TestRegisterCACertificateErrors(t *testing.T) {
 		status   int
 		contains string
 	}{
-		{"verification CN is not the code", iot.RegisterCACertificateInput{CaCertificate: aws.String(string(ca.CertPEM)), VerificationCertificate: aws.String(string(wrongCN.CertPEM))},
+		{"verification CN is not the code", iot.RegisterCACertificateInput{CaCertificate: aws.String(string(ca.CertPEM)), VerificationCertificate: aws.String(string(wrongCN.CertPEM()))},
 			localiot.ErrRegistrationCodeInvalid, 400, "registration code"},
 		{"verification signed by another CA", iot.RegisterCACertificateInput{CaCertificate: aws.String(string(other.CertPEM)), VerificationCertificate: aws.String(good)},
 			localiot.ErrCertificateValidation, 400, "not signed"},
@@ -97,7 +97,7 @@ func TestRegisterCACertificateErrors(t *testing.T) {
 			localiot.ErrInvalidRequest, 400, "verificationCertificate is required"},
 		{"SNI_ONLY with verification", iot.RegisterCACertificateInput{CaCertificate: aws.String(string(ca.CertPEM)), VerificationCertificate: aws.String(good), CertificateMode: types.CertificateModeSniOnly},
 			localiot.ErrInvalidRequest, 400, "must be empty"},
-		{"not a CA", iot.RegisterCACertificateInput{CaCertificate: aws.String(string(leaf.CertPEM)), CertificateMode: types.CertificateModeSniOnly},
+		{"not a CA", iot.RegisterCACertificateInput{CaCertificate: aws.String(string(leaf.CertPEM())), CertificateMode: types.CertificateModeSniOnly},
 			localiot.ErrCertificateValidation, 400, "not a CA"},
 		{"not PEM", iot.RegisterCACertificateInput{CaCertificate: aws.String("hello"), CertificateMode: types.CertificateModeSniOnly},
 			localiot.ErrCertificateValidation, 400, "PEM"},

@@ -155,7 +155,7 @@ func (e *env) verificationPEM(t *testing.T, ca *pki.CA) string {
 	require.NoError(t, err)
 	id, err := ca.Mint(0, pki.Subject{CommonName: *code.RegistrationCode}, pki.KeyEC256)
 	require.NoError(t, err)
-	return string(id.CertPEM)
+	return string(id.CertPEM())
 }
 
 // registerJITPCA registers ca ACTIVE with auto-registration and the classic template (DEFAULT mode).
