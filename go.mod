@@ -44,3 +44,5 @@ require (
 	golang.org/x/term v0.48.0
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+replace github.com/mochi-mqtt/server/v2 => ./sim/localiot/mochi
