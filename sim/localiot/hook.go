@@ -11,7 +11,7 @@ import (
 // hook connects mochi's connection lifecycle to the stand-in: OnConnect applies AWS IoT's
 // certificate, JITP and iot:Connect rules; OnPacketRead AWS's MQTT rules; OnSessionEstablish
 // the duplicate client ID rule; OnSubscribe and OnACLCheck the iot:Subscribe, iot:Publish and
-// iot:Receive policies.
+// iot:Receive policies; OnPublish and OnACLCheck the publish rate per connection.
 type hook struct {
 	mqtt.HookBase
 	s *Server
@@ -24,7 +24,7 @@ func (h *hook) ID() string { return "jitpsim-localiot" }
 func (h *hook) Provides(b byte) bool {
 	switch b {
 	case mqtt.OnConnect, mqtt.OnConnectAuthenticate, mqtt.OnSessionEstablish, mqtt.OnDisconnect,
-		mqtt.OnPacketRead, mqtt.OnSubscribe, mqtt.OnSubscribed, mqtt.OnACLCheck:
+		mqtt.OnPacketRead, mqtt.OnSubscribe, mqtt.OnSubscribed, mqtt.OnACLCheck, mqtt.OnPublish:
 		return true
 	}
 	return false
@@ -65,21 +65,31 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 	return pk, nil
 }
 
+// OnPublish discards an inbound PUBLISH over the connection's publish rate (AWS-like limits):
+// mochi then neither acknowledges nor delivers it, and the connection stays up, as on AWS.
+func (h *hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	if se, ok := h.s.sessions.get(cl); ok && !h.s.allowPublish(se) {
+		return pk, packets.ErrRejectPacket
+	}
+	return pk, nil
+}
+
 // OnSubscribe evaluates iot:Subscribe for every filter of a SUBSCRIBE. MQTT 5 clients get
 // reason code 0x87 for each denied filter (through OnACLCheck); an MQTT 3.1.1 client with a
 // denied filter is disconnected without SUBACK, as AWS does.
 func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	se, ok := h.s.sessions.get(cl)
-	if !ok || isAllowAll(h.s.authz) {
+	if !ok {
 		return pk
 	}
+	allowAll := isAllowAll(h.s.authz)
 	decisions := make(map[string]bool, len(pk.Filters))
 	denied := false
 	for _, f := range pk.Filters {
 		if _, seen := decisions[f.Filter]; seen {
 			continue
 		}
-		allowed := h.s.authorize(&se.principal, ActionSubscribe, TopicFilterResource(f.Filter))
+		allowed := allowAll || h.s.authorize(&se.principal, ActionSubscribe, TopicFilterResource(f.Filter))
 		decisions[f.Filter] = allowed
 		denied = denied || !allowed
 	}
@@ -101,14 +111,12 @@ func (h *hook) OnSubscribed(cl *mqtt.Client, _ packets.Packet, _ []byte) {
 // retained, and a delivery to a subscriber with iot:Receive; during a SUBSCRIBE it returns the
 // iot:Subscribe decision OnSubscribe took. mochi answers a denied MQTT 5 PUBLISH QoS 1 with
 // PUBACK 0x87, drops a denied QoS 0 one, and skips a denied delivery; an MQTT 3.1.1 client
-// that publishes without permission is disconnected, as AWS does.
+// that publishes without permission is disconnected, as AWS does. A delivery over the
+// subscriber's publish rate (AWS-like limits) is discarded too.
 func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
-	if isAllowAll(h.s.authz) {
-		return true
-	}
 	se, ok := h.s.sessions.get(cl)
 	if !ok {
-		return false
+		return isAllowAll(h.s.authz)
 	}
 	if !write {
 		// A SUBSCRIBE's filters are checked before the subscription exists, so a delivery of a
@@ -117,7 +125,11 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 		if allowed, found := se.subscribeDecision(topic); found {
 			return allowed
 		}
-		return h.s.authorize(&se.principal, ActionReceive, TopicResource(topic))
+		allowed := isAllowAll(h.s.authz) || h.s.authorize(&se.principal, ActionReceive, TopicResource(topic))
+		return allowed && h.s.allowPublish(se)
+	}
+	if isAllowAll(h.s.authz) {
+		return true
 	}
 	ok = h.s.authorize(&se.principal, ActionPublish, TopicResource(topic))
 	if ok && se.retain.Load() {

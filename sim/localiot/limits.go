@@ -24,6 +24,10 @@ type Limits struct {
 	RegistrationsPerSecond float64
 	// RegisterThingPerSecond limits template runs (AWS: RegisterThing 10 TPS).
 	RegisterThingPerSecond float64
+	// PublishesPerConnectionPerSecond limits the PUBLISH packets one connection sends and receives
+	// together (AWS: 100/s, not adjustable; "exceeding … will be discarded"). A discarded inbound
+	// QoS 1 PUBLISH gets no PUBACK and a discarded delivery is not sent; the connection stays up.
+	PublishesPerConnectionPerSecond float64
 	// APIRates limits each control-plane operation, by name, to its calls per second; an
 	// operation without an entry is not limited (see DefaultAPIRates and Server.AllowAPI).
 	APIRates map[string]float64
@@ -33,13 +37,14 @@ type Limits struct {
 // a provisioning delay uniform between 1 s and 3 s.
 func DefaultLimits() Limits {
 	return Limits{
-		ProvisionDelayMin:            time.Second,
-		ProvisionDelayMax:            3 * time.Second,
-		ConnectsPerSecond:            500,
-		ConnectsPerClientIDPerSecond: 1,
-		RegistrationsPerSecond:       15,
-		RegisterThingPerSecond:       10,
-		APIRates:                     DefaultAPIRates(),
+		ProvisionDelayMin:               time.Second,
+		ProvisionDelayMax:               3 * time.Second,
+		ConnectsPerSecond:               500,
+		ConnectsPerClientIDPerSecond:    1,
+		RegistrationsPerSecond:          15,
+		RegisterThingPerSecond:          10,
+		PublishesPerConnectionPerSecond: 100,
+		APIRates:                        DefaultAPIRates(),
 	}
 }
 
@@ -87,6 +92,25 @@ func (l *limiters) allowConnect(clientID string) (reason string, ok bool) {
 		return "throttled: account CONNECT rate exceeded", false
 	}
 	return "", true
+}
+
+// newPublishBucket returns the per-connection publish bucket, or nil when that limit is off.
+func (l *limiters) newPublishBucket() *tokenBucket {
+	if l == nil || l.cfg.PublishesPerConnectionPerSecond <= 0 {
+		return nil
+	}
+	r := l.cfg.PublishesPerConnectionPerSecond
+	return newTokenBucket(r, r)
+}
+
+// allowPublish takes one publish from a connection's bucket; it counts and refuses a publish
+// over the per-connection rate.
+func (s *Server) allowPublish(se *session) bool {
+	if se == nil || se.publishes == nil || se.publishes.allow(s.lim.now()) {
+		return true
+	}
+	s.stats.publishesThrottled.Add(1)
+	return false
 }
 
 // allowRegistration applies the certificate auto-registration limit.

@@ -1,10 +1,12 @@
 package localiot
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/eclipse/paho.golang/paho"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -157,4 +159,63 @@ func TestThrottledTemplateRuns(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, StatusPendingActivation, c.Status, "and leaves the certificate PENDING_ACTIVATION")
 	requireDropped(t, s, b.TLS, "run-b")
+}
+
+func TestThrottledPublishes(t *testing.T) {
+	// Four publishes per second per connection, in and out together; the test clock stands still.
+	s, clock := limitedServer(t, Limits{PublishesPerConnectionPerSecond: 4})
+	ca := newDeviceCA(t, "publish throttle CA")
+	_, err := s.RegisterCA(ca.Cert, template.Classic(), true)
+	require.NoError(t, err)
+	provision := func(cn string) *device {
+		id := mint(t, ca, pki.Subject{CommonName: cn})
+		requireDropped(t, s, id.TLS, cn)
+		require.Eventually(t, pollActive(s, id.ID), safetyNet, pollEvery)
+		return mustConnect(t, s, id.TLS, cn)
+	}
+	publish := func(d *device, topic string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		_, err := d.cli.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte("x")})
+		return err
+	}
+	subscribe := func(d *device, topic string) {
+		ctx, cancel := context.WithTimeout(context.Background(), safetyNet)
+		defer cancel()
+		_, err := d.cli.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: 1}}})
+		require.NoError(t, err)
+	}
+
+	a := provision("rate-a")
+	subscribe(a, "rate/a")
+	for i := range 2 { // each costs two: the PUBLISH in and its delivery back out
+		require.NoError(t, publish(a, "rate/a"), "publish %d", i)
+		a.receive(t)
+	}
+	err = publish(a, "rate/a")
+	require.ErrorIs(t, err, context.DeadlineExceeded, "a PUBLISH over the rate gets no PUBACK")
+	assert.Equal(t, int64(1), s.Stats().PublishesThrottled)
+	assert.Empty(t, a.msgs, "and is not delivered")
+
+	clock.advance(time.Second)
+	require.NoError(t, publish(a, "rate/a"), "the next second's budget is fresh; the connection stayed up")
+	a.receive(t)
+
+	// Outbound: b spends three of its four on its own publishes, so of two messages for it one
+	// is delivered and the other discarded.
+	clock.advance(time.Second)
+	b := provision("rate-b")
+	subscribe(b, "rate/b")
+	for range 3 {
+		require.NoError(t, publish(b, "rate/nobody"))
+	}
+	require.NoError(t, publish(a, "rate/b"))
+	require.NoError(t, publish(a, "rate/b"), "the publisher's own budget is not spent")
+	b.receive(t)
+	assert.Equal(t, int64(2), s.Stats().PublishesThrottled)
+	select {
+	case <-b.msgs:
+		t.Fatal("a delivery over the subscriber's rate was sent")
+	case <-time.After(200 * time.Millisecond):
+	}
 }

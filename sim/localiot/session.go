@@ -21,6 +21,10 @@ type session struct {
 	// goroutine sets it in OnPacketRead and reads it in OnACLCheck.
 	retain atomic.Bool
 
+	// publishes is the connection's publish-rate bucket (Limits.PublishesPerConnectionPerSecond),
+	// nil when that limit is off.
+	publishes *tokenBucket
+
 	// subscribing holds the decisions for the filters of the SUBSCRIBE being processed, from
 	// OnSubscribe to OnSubscribed, so OnACLCheck can tell a subscribe check from a receive check.
 	mu          sync.Mutex
@@ -40,6 +44,7 @@ func (s *Server) newSession(cl *mqtt.Client, certID string) *session {
 	return &session{
 		principal: Principal{CertificateID: certID, Certificate: leaf, ClientID: cl.ID, Vars: vars},
 		v5:        cl.Properties.ProtocolVersion >= 5,
+		publishes: s.lim.newPublishBucket(),
 	}
 }
 

@@ -38,6 +38,9 @@ type Stats struct {
 	ClientErrorDisconnects int64
 	// ClientIDTakeovers counts connections closed because a newer one used the same client ID (DUPLICATE_CLIENTID).
 	ClientIDTakeovers int64
+	// PublishesThrottled counts PUBLISH packets discarded, inbound or outbound, for exceeding
+	// Limits.PublishesPerConnectionPerSecond.
+	PublishesThrottled int64
 	// APIThrottled counts control-plane API calls refused with ThrottlingException (Limits.APIRates).
 	APIThrottled int64
 }
@@ -56,6 +59,7 @@ type counters struct {
 	clientErrors         atomic.Int64
 	takeovers            atomic.Int64
 	apiThrottled         atomic.Int64
+	publishesThrottled   atomic.Int64
 }
 
 // Stats returns the current registry sizes and counters.
@@ -81,5 +85,6 @@ func (s *Server) Stats() Stats {
 		ClientErrorDisconnects: s.stats.clientErrors.Load(),
 		ClientIDTakeovers:      s.stats.takeovers.Load(),
 		APIThrottled:           s.stats.apiThrottled.Load(),
+		PublishesThrottled:     s.stats.publishesThrottled.Load(),
 	}
 }
