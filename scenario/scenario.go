@@ -150,6 +150,14 @@ type Target struct {
 	// ProvisionDelay is how long the embedded stand-in waits after registering
 	// a certificate before it runs the template (AWS: typically 1-3 s).
 	ProvisionDelay time.Duration `yaml:"provision_delay"`
+	// AWSLimits makes the embedded stand-in enforce AWS IoT Core's quotas: a
+	// provisioning delay uniform in 1-3 s (ProvisionDelay, when set, replaces
+	// it), one CONNECT per second per client ID, 500 per second per account,
+	// 15 certificate auto-registrations and 10 RegisterThing runs per second.
+	// Devices without a backoff of their own then wait AWS's 3-5 s.
+	AWSLimits bool `yaml:"aws_limits"`
+	// ProvisionDelaySet reports whether the scenario set provision_delay itself.
+	ProvisionDelaySet bool `yaml:"-"`
 	// SourceAddresses are local addresses (single addresses or ranges such as
 	// "127.0.0.2-127.0.0.40") devices dial from, round robin, to go past the
 	// ephemeral ports of one address pair.
@@ -262,4 +270,14 @@ func (s *Scenario) DeviceName(index int) string {
 // ProbeEnabled reports whether devices run the idempotency probe.
 func (b Behaviour) ProbeEnabled() bool {
 	return b.IdempotencyProbe == nil || *b.IdempotencyProbe
+}
+
+// ExpectedProvisionDelay is the provisioning delay a plan should assume: the
+// upper bound of AWS's 1-3 s with aws_limits and no provision_delay of the
+// scenario's own, else ProvisionDelay.
+func (t Target) ExpectedProvisionDelay() time.Duration {
+	if t.AWSLimits && !t.ProvisionDelaySet {
+		return AWSProvisionDelayMax
+	}
+	return t.ProvisionDelay
 }

@@ -90,7 +90,8 @@ func (d *decoder) validate(s *Scenario) error {
 	if err := d.validateTarget(s); err != nil {
 		return err
 	}
-	if _, ok := d.pos["target.provision_delay"]; !ok {
+	_, s.Target.ProvisionDelaySet = d.pos["target.provision_delay"]
+	if !s.Target.ProvisionDelaySet {
 		s.Target.ProvisionDelay = DefaultProvisionDelay
 	}
 	if s.Target.ProvisionDelay < 0 {

@@ -21,6 +21,11 @@ const (
 	// the reconnect after the JITP drop: 3-5 s (4 s ± 25 %).
 	DefaultAWSBackoff       = 4 * time.Second
 	DefaultAWSBackoffJitter = 0.25
+	// AWSProvisionDelayMin and AWSProvisionDelayMax bound the provisioning
+	// delay of the embedded stand-in with aws_limits (AWS: "typically 1-3
+	// seconds"; localiot.DefaultLimits).
+	AWSProvisionDelayMin = time.Second
+	AWSProvisionDelayMax = 3 * time.Second
 )
 
 // Certificate modes of target.certificate_mode, as AWS IoT names them.
@@ -83,6 +88,9 @@ func (d *decoder) validateAWS(s *Scenario) error {
 	t := &s.Target
 	if _, ok := d.pos["target.provision_delay"]; ok {
 		return d.errAt("target.provision_delay", "applies to the embedded stand-in only; AWS (or jitpsim serve) decides its own delay")
+	}
+	if _, ok := d.pos["target.aws_limits"]; ok {
+		return d.errAt("target.aws_limits", "applies to the embedded stand-in only; AWS enforces its own limits (for jitpsim serve, start it with --aws-limits)")
 	}
 	switch {
 	case t.Region == "":
@@ -159,10 +167,11 @@ func (d *decoder) apiRateErr(name, field, msg string) error {
 	return d.errAt(field, "%s", msg)
 }
 
-// awsBehaviourDefaults applies AWS's reconnect guidance (3-5 s) to an aws
-// target's devices when the scenario sets no backoff of its own.
+// awsBehaviourDefaults applies AWS's reconnect guidance (3-5 s) to the devices
+// of an aws target, or of the embedded stand-in with aws_limits, when the
+// scenario sets no backoff of its own.
 func (d *decoder) awsBehaviourDefaults(s *Scenario) {
-	if s.Target.Type != TargetAWS {
+	if s.Target.Type != TargetAWS && !s.Target.AWSLimits {
 		return
 	}
 	if _, ok := d.pos["device.backoff"]; !ok {

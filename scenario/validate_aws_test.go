@@ -65,6 +65,11 @@ func TestAWSTargetErrors(t *testing.T) {
 		{"aws field on embedded", "  region: us-east-1\n", "aws.yaml:3:11: target.region: applies to an aws target only"},
 		{"provision delay on aws", "  type: aws\n  region: us-east-1\n  provision_delay: 1s\n",
 			"aws.yaml:5:20: target.provision_delay: applies to the embedded stand-in only"},
+		{"aws limits on aws", "  type: aws\n  region: us-east-1\n  aws_limits: true\n",
+			"aws.yaml:5:15: target.aws_limits: applies to the embedded stand-in only"},
+		{"aws limits off on aws", "  type: aws\n  region: us-east-1\n  aws_limits: false\n",
+			"aws.yaml:5:15: target.aws_limits: applies to the embedded stand-in only"},
+		{"aws limits not a bool", "  aws_limits: sometimes\n", "aws.yaml:3:15: target.aws_limits:"},
 		{"endpoint url", "  type: aws\n  region: us-east-1\n  endpoint_url: localhost:4580\n",
 			`aws.yaml:5:17: target.endpoint_url: "localhost:4580" is not an http:// or https:// URL`},
 		{"mqtt port", "  type: aws\n  region: us-east-1\n  mqtt_endpoint: host:99999\n",
@@ -84,6 +89,40 @@ func TestAWSTargetErrors(t *testing.T) {
 			_, err := Parse([]byte("devices: {count: 3}\ntarget:\n"+tc.target), filepath.Join(dir, "aws.yaml"))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestEmbeddedAWSLimits(t *testing.T) {
+	tests := []struct {
+		name, src       string
+		limits, set     bool
+		delay, expected time.Duration
+		backoff         time.Duration
+		jitter          float64
+	}{
+		{"off by default", "", false, false, DefaultProvisionDelay, DefaultProvisionDelay, DefaultBackoff, 0},
+		{"delay set without limits", "target: {provision_delay: 0s}\n", false, true, 0, 0, DefaultBackoff, 0},
+		{"on with AWS's delay and backoff", "target: {aws_limits: true}\n", true, false,
+			DefaultProvisionDelay, AWSProvisionDelayMax, DefaultAWSBackoff, DefaultAWSBackoffJitter},
+		{"on with a delay of the scenario's", "target: {type: embedded, aws_limits: true, provision_delay: 50ms}\n", true, true,
+			50 * time.Millisecond, 50 * time.Millisecond, DefaultAWSBackoff, DefaultAWSBackoffJitter},
+		{"on with a backoff of the scenario's", "target: {aws_limits: true}\ndevice: {backoff: 1100ms}\n", true, false,
+			DefaultProvisionDelay, AWSProvisionDelayMax, 1100 * time.Millisecond, 0},
+		{"explicitly off", "target: {aws_limits: false}\n", false, false, DefaultProvisionDelay, DefaultProvisionDelay, DefaultBackoff, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse([]byte("devices: {count: 3}\n"+tc.src), "limits.yaml")
+			require.NoError(t, err)
+			tg := s.Target
+			assert.Equal(t, TargetEmbedded, tg.Type)
+			assert.Equal(t, tc.limits, tg.AWSLimits)
+			assert.Equal(t, tc.set, tg.ProvisionDelaySet)
+			assert.Equal(t, tc.delay, tg.ProvisionDelay)
+			assert.Equal(t, tc.expected, tg.ExpectedProvisionDelay())
+			assert.Equal(t, tc.backoff, s.Device.Backoff)
+			assert.Equal(t, tc.jitter, s.Device.BackoffJitter)
 		})
 	}
 }

@@ -77,7 +77,9 @@ func PlanCapacity(s *scenario.Scenario, inProcessTarget bool) CapacityPlan {
 		p.InFlight = a.MaxInFlight
 	default:
 		b := s.Device
-		session := b.Backoff + s.Target.ProvisionDelay + b.Hold.Duration + time.Second
+		// With aws_limits and no provision_delay, assume AWS's 3 s upper bound:
+		// the guard would rather overestimate.
+		session := b.Backoff + s.Target.ExpectedProvisionDelay() + b.Hold.Duration + time.Second
 		rate := a.Rate
 		for _, st := range a.Stages {
 			rate = math.Max(rate, st.Rate)

@@ -16,6 +16,10 @@ func TestPlanCapacity(t *testing.T) {
 	}{
 		{"rate times session", "devices: {count: 10000}\narrival: {rate: 100}\ndevice: {backoff: 1s}\ntarget: {provision_delay: 1s}\n", true,
 			CapacityPlan{InFlight: 300, FDsPerDevice: 2, Sources: 1}},
+		{"aws limits assume AWS's 3 s delay", "devices: {count: 10000}\narrival: {rate: 100}\ndevice: {backoff: 1s}\ntarget: {aws_limits: true}\n", true,
+			CapacityPlan{InFlight: 500, FDsPerDevice: 2, Sources: 1}},
+		{"aws limits with a delay of the scenario's", "devices: {count: 10000}\narrival: {rate: 100}\ndevice: {backoff: 1s}\ntarget: {aws_limits: true, provision_delay: 1s}\n", true,
+			CapacityPlan{InFlight: 300, FDsPerDevice: 2, Sources: 1}},
 		{"never more than the fleet", "devices: {count: 20}\narrival: {rate: 1000}\n", false,
 			CapacityPlan{InFlight: 20, FDsPerDevice: 1, Sources: 1}},
 		{"cap wins", "devices: {count: 10000}\narrival: {rate: 1000, max_in_flight: 50}\n", true,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
+	pahosession "github.com/eclipse/paho.golang/paho/session"
 
 	"github.com/jitpsim/jitpsim/report"
 	"github.com/jitpsim/jitpsim/scenario"
@@ -185,7 +186,7 @@ func (d *Device) attempt(ctx context.Context, obs *report.Observation, first tim
 		obs.Set(report.PhaseConnect, time.Since(first))
 	}
 	obs.TLSVersion = tc.ConnectionState().Version
-	s := newSession()
+	s := newSession(tc, b.Timeout)
 	name := d.Name
 	payload := []byte(b.Payload)
 	s.cli = paho.NewClient(paho.ClientConfig{
@@ -242,17 +243,14 @@ func (d *Device) exchange(ctx context.Context, s *session, obs *report.Observati
 		if sa != nil && len(sa.Reasons) > 0 && sa.Reasons[0] >= 0x80 {
 			return report.OutcomeSubscribeDenied, fmt.Sprintf("subscribe %s: SUBACK reason code 0x%02x", topic, sa.Reasons[0])
 		}
-		return failure(err, report.OutcomeSubscribeDenied, "subscribe "+topic)
+		return failure(err, "subscribe "+topic)
 	}
 	props := &paho.PublishProperties{}
 	props.User.Add(deviceProperty, d.Name)
 	s.topic, s.props = topic, props
 	sent := time.Now()
 	if pr, err := s.cli.Publish(pctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte(b.Payload), Properties: props}); err != nil {
-		if pr != nil && pr.ReasonCode >= 0x80 {
-			return report.OutcomePublishDenied, fmt.Sprintf("publish %s: PUBACK reason code 0x%02x", topic, pr.ReasonCode)
-		}
-		return failure(err, report.OutcomePublishDenied, "publish "+topic)
+		return publishFailure(pr, err, "publish "+topic)
 	}
 	obs.Set(report.PhasePublish, time.Since(sent))
 	select {
@@ -270,7 +268,15 @@ func (d *Device) exchange(ctx context.Context, s *session, obs *report.Observati
 }
 
 // probe reconnects once more; a provisioned identity must be accepted at once.
+// With a target that limits CONNECTs per client ID it first waits until the
+// accepted connect is that long ago, so the limit cannot refuse the probe.
 func (d *Device) probe(ctx context.Context, obs *report.Observation) {
+	if gap := d.Target.ClientIDConnectInterval; gap > 0 && obs.Has[report.PhaseProvision] {
+		connected := obs.Start.Add(obs.Durations[report.PhaseProvision])
+		if !sleep(ctx, time.Until(connected.Add(gap))) {
+			return
+		}
+	}
 	obs.IdempotencyChecked = true
 	obs.Attempts++
 	s, res, _, err := d.attempt(ctx, obs, time.Now(), false)
@@ -284,16 +290,28 @@ func (d *Device) probe(ctx context.Context, obs *report.Observation) {
 	s.close()
 }
 
-// failure classifies an error from SUBSCRIBE or PUBLISH: a reason code from
-// the broker is a denial, anything else a timeout or error.
-func failure(err error, denied report.Outcome, what string) (report.Outcome, string) {
-	if errors.Is(err, context.DeadlineExceeded) {
+// failure classifies an error from SUBSCRIBE or PUBLISH that came without a
+// reason code from the broker (callers name those as denials): a timeout,
+// the run stopping, a lost connection or another error.
+func failure(err error, what string) (report.Outcome, string) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		return report.OutcomeTimeout, what + ": no acknowledgement in time"
-	}
-	if errors.Is(err, paho.ErrConnectionLost) || isDrop(err) {
+	case errors.Is(err, context.Canceled):
+		return report.OutcomeInterrupted, what + ": run stopped"
+	case errors.Is(err, paho.ErrConnectionLost), errors.Is(err, pahosession.ErrNoConnection), isDrop(err):
 		return report.OutcomeError, what + ": connection lost"
 	}
-	return denied, fmt.Sprintf("%s: %v", what, err)
+	return report.OutcomeError, fmt.Sprintf("%s: %v", what, err)
+}
+
+// publishFailure classifies a failed QoS 1 PUBLISH: a PUBACK reason code of
+// 0x80 or more is a denial, anything else goes to failure.
+func publishFailure(pr *paho.PublishResponse, err error, what string) (report.Outcome, string) {
+	if pr != nil && pr.ReasonCode >= 0x80 {
+		return report.OutcomePublishDenied, fmt.Sprintf("%s: PUBACK reason code 0x%02x", what, pr.ReasonCode)
+	}
+	return failure(err, what)
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

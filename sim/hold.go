@@ -25,6 +25,11 @@ type holdPhase struct {
 	started time.Time
 	then    func(report.Outcome, string)
 
+	// pubCtx bounds hold publishes; stop cancels it, so a publish still
+	// waiting for its PUBACK does not outlive the device.
+	pubCtx    context.Context
+	cancelPub context.CancelFunc
+
 	mu      sync.Mutex
 	done    bool
 	end     *time.Timer
@@ -38,6 +43,7 @@ type holdPhase struct {
 // early (run stopped, connection lost, publish failed).
 func (d *Device) hold(ctx context.Context, s *session, then func(report.Outcome, string)) {
 	h := &holdPhase{d: d, s: s, ctx: ctx, started: time.Now(), then: then}
+	h.pubCtx, h.cancelPub = context.WithCancel(ctx)
 	if d.Holding != nil {
 		d.Holding.Add(1)
 	}
@@ -72,6 +78,7 @@ func (h *holdPhase) stop(outcome report.Outcome, reason string) {
 	}
 	h.mu.Unlock()
 	h.stopCtx()
+	h.cancelPub()
 	if h.d.Holding != nil {
 		h.d.Holding.Add(-1)
 	}
@@ -82,19 +89,19 @@ func (h *holdPhase) stop(outcome report.Outcome, reason string) {
 // the timer for the next due time, skipping ticks a slow publish missed.
 func (h *holdPhase) publish() {
 	b := h.d.Behaviour
-	pctx, cancel := context.WithTimeout(h.ctx, b.Timeout)
-	_, err := h.s.cli.Publish(pctx, &paho.Publish{Topic: h.s.topic, QoS: 1, Payload: []byte(b.Payload), Properties: h.s.props})
+	pctx, cancel := context.WithTimeout(h.pubCtx, b.Timeout)
+	pr, err := h.s.cli.Publish(pctx, &paho.Publish{Topic: h.s.topic, QoS: 1, Payload: []byte(b.Payload), Properties: h.s.props})
 	cancel()
 	if err != nil {
-		h.stop(failure(err, report.OutcomePublishDenied, "hold publish "+h.s.topic))
+		h.stop(publishFailure(pr, err, "hold publish "+h.s.topic))
 		return
 	}
-	h.d.holdPublishes.Add(1)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.done {
 		return
 	}
+	h.d.holdPublishes.Add(1)
 	now := time.Now()
 	for !h.next.After(now) {
 		h.next = h.next.Add(b.Hold.PublishEvery)

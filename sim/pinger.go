@@ -49,6 +49,9 @@ func (p *timerPinger) Run(ctx context.Context, conn net.Conn, keepAlive uint16) 
 	if p.timer != nil {
 		return fmt.Errorf("pinger already running")
 	}
+	if p.stopped || ctx.Err() != nil {
+		return nil
+	}
 	p.conn = conn
 	p.interval = time.Duration(keepAlive) * time.Second
 	now := time.Now()

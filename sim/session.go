@@ -2,7 +2,9 @@ package sim
 
 import (
 	"fmt"
+	"net"
 	"sync"
+	"time"
 
 	"github.com/eclipse/paho.golang/paho"
 )
@@ -10,6 +12,8 @@ import (
 // session is one connected MQTT client of a device.
 type session struct {
 	cli    *paho.Client
+	conn   net.Conn      // the TLS connection under cli
+	bound  time.Duration // how long the closing DISCONNECT may take to write
 	pinger *timerPinger
 	echo   chan struct{}
 	// topic and props are what the device publishes, set by exchange.
@@ -21,8 +25,8 @@ type session struct {
 	onLost func() // called once when it does, set by watchLost
 }
 
-func newSession() *session {
-	return &session{echo: make(chan struct{}, 1), pinger: &timerPinger{}}
+func newSession(conn net.Conn, bound time.Duration) *session {
+	return &session{conn: conn, bound: bound, echo: make(chan struct{}, 1), pinger: &timerPinger{}}
 }
 
 // connectionLost is paho's report that the connection ended (a read or write
@@ -59,11 +63,13 @@ func (s *session) lost(what string) string {
 	return what
 }
 
-// close disconnects cleanly and stops the keepalive timer.
+// close disconnects cleanly and stops the keepalive timer. The DISCONNECT's
+// write is bounded: a broker that stopped reading cannot hold the device.
 func (s *session) close() {
 	s.mu.Lock()
 	s.onLost = nil
 	s.mu.Unlock()
+	_ = s.conn.SetWriteDeadline(time.Now().Add(s.bound))
 	_ = s.cli.Disconnect(&paho.Disconnect{ReasonCode: 0})
 	s.pinger.Stop()
 }

@@ -211,3 +211,32 @@ func TestDeviceDeniedByPolicy(t *testing.T) {
 	assert.Equal(t, report.OutcomeSubscribeDenied, obs.Outcome)
 	assert.Equal(t, "subscribe jitp_test: SUBACK reason code 0x87", obs.Reason)
 }
+
+func TestProbeWaitsForTheClientIDConnectLimit(t *testing.T) {
+	// Four CONNECTs per second per client ID: a probe right after the echo is
+	// refused unless it waits out the 250 ms the target asks for.
+	limits := localiot.Limits{ProvisionDelayMin: 5 * time.Millisecond, ProvisionDelayMax: 5 * time.Millisecond,
+		ConnectsPerClientIDPerSecond: 4}
+	srv, ca := standIn(t, localiot.Config{AWSLimits: true, Limits: &limits})
+	s := testScenario(t, "devices: {count: 1, name_pattern: \"gap-{index:03}\"}\ndevice: {backoff: 300ms, timeout: 5s}\n")
+	tests := []struct {
+		name     string
+		index    int
+		gap      time.Duration
+		violated bool
+	}{
+		{"probe at once is throttled", 1, 0, true},
+		{"probe after the interval is accepted", 2, 250 * time.Millisecond, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDevice(t, s, ca, srv, tt.index)
+			d.Target.ClientIDConnectInterval = tt.gap
+			obs := d.Run(context.Background())
+			require.Equal(t, report.OutcomeProvisioned, obs.Outcome, obs.Reason)
+			assert.True(t, obs.IdempotencyChecked)
+			assert.Equal(t, tt.violated, obs.IdempotencyViolated, obs.Reason)
+			assert.GreaterOrEqual(t, obs.Durations[report.PhaseTotal]-obs.Durations[report.PhaseProvision], tt.gap)
+		})
+	}
+}

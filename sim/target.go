@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"time"
 
 	"github.com/jitpsim/jitpsim/scenario"
 )
@@ -16,12 +18,18 @@ type Target struct {
 	ServerName string
 	// RootCAs verifies the server certificate; nil uses the system pool.
 	RootCAs *x509.CertPool
+	// ClientIDConnectInterval is the least time the target allows between two
+	// CONNECTs with the same client ID (AWS IoT: one per second); the
+	// idempotency probe waits that long after the accepted connect. 0 = no limit.
+	ClientIDConnectInterval time.Duration
 }
 
 // ClientTLS returns a client TLS configuration with the scenario's TLS
 // options (validated by the scenario package) that every device of a fleet can
 // share: each handshake presents the certificate its context carries (see
-// withClientCert), so no device holds a configuration of its own.
+// withClientCert), so no device holds a configuration of its own. It must not
+// get a ClientSessionCache: keyed by server name, resumed sessions would let
+// devices connect as one another.
 func (t Target) ClientTLS(o scenario.TLS) *tls.Config {
 	cfg := &tls.Config{
 		ServerName:           t.ServerName,
@@ -52,10 +60,11 @@ func withClientCert(ctx context.Context, cert *tls.Certificate) context.Context 
 }
 
 // clientCertFromContext presents the certificate put in the handshake's
-// context by withClientCert, or none when there is none.
+// context by withClientCert; a handshake without one fails rather than go on
+// without a certificate, which the target would report as a TLS rejection.
 func clientCertFromContext(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
 	if c, ok := cri.Context().Value(clientCertKey{}).(*tls.Certificate); ok && c != nil {
 		return c, nil
 	}
-	return &tls.Certificate{}, nil
+	return nil, errors.New("no device certificate in the TLS handshake's context")
 }

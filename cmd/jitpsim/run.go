@@ -176,6 +176,11 @@ func targetCounters(before, after localiot.Stats) map[string]int64 {
 		"provision_client_error": after.ProvisionClientError - before.ProvisionClientError,
 		"provision_server_error": after.ProvisionServerError - before.ProvisionServerError,
 		"connects_refused":       after.ConnectsRefused - before.ConnectsRefused,
+		// The throttled counts stay 0 unless target.aws_limits is on.
+		"connects_throttled":      after.ConnectsThrottled - before.ConnectsThrottled,
+		"registrations_throttled": after.RegistrationsThrottled - before.RegistrationsThrottled,
+		"provision_throttled":     after.ProvisionThrottled - before.ProvisionThrottled,
+		"publishes_throttled":     after.PublishesThrottled - before.PublishesThrottled,
 	}
 }
 

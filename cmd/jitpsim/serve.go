@@ -155,16 +155,13 @@ func (o serveOptions) config(log *slog.Logger) localiot.Config {
 		AllowNonLoopback: o.allowRemote,
 		StateDir:         o.data,
 		ProvisionDelay:   o.provisionDelay,
-		AWSLimits:        o.awsLimits,
 		Logger:           log,
 	}
 	if host, _, err := net.SplitHostPort(o.mqttAddr); err == nil && !isLoopback(host) && !net.ParseIP(host).IsUnspecified() {
 		cfg.EndpointAddress = host
 	}
-	if o.awsLimits && o.delaySet {
-		l := localiot.DefaultLimits()
-		l.ProvisionDelayMin, l.ProvisionDelayMax = o.provisionDelay, o.provisionDelay
-		cfg.Limits = &l
+	if o.awsLimits {
+		useAWSLimits(&cfg, o.provisionDelay, o.delaySet)
 	}
 	if o.limits != nil {
 		l := *o.limits

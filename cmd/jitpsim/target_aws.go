@@ -91,7 +91,8 @@ func (t *awsTarget) start(ctx context.Context, ca *pki.CA, tmpl *template.Templa
 	if err != nil {
 		return sim.Target{}, err
 	}
-	target := sim.Target{Addr: addr, ServerName: serverName}
+	// AWS IoT allows one CONNECT per second per client ID, so the idempotency probe waits that long.
+	target := sim.Target{Addr: addr, ServerName: serverName, ClientIDConnectInterval: time.Second}
 	if f := t.s.Target.ServerCA; f != "" {
 		if target.RootCAs, err = loadPool(t.s.Path(f)); err != nil {
 			return sim.Target{}, usageError{err}

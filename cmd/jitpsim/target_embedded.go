@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"time"
 
 	"github.com/jitpsim/jitpsim/report"
 	"github.com/jitpsim/jitpsim/scenario"
@@ -28,7 +29,11 @@ type embeddedTarget struct {
 // start starts the stand-in (keeping its registry in STATE/localiot with
 // --state) and registers the CA with the template.
 func (t *embeddedTarget) start(_ context.Context, ca *pki.CA, tmpl *template.Template) (sim.Target, error) {
-	cfg := localiot.Config{ProvisionDelay: t.s.Target.ProvisionDelay}
+	tg := t.s.Target
+	cfg := localiot.Config{ProvisionDelay: tg.ProvisionDelay}
+	if tg.AWSLimits {
+		useAWSLimits(&cfg, tg.ProvisionDelay, tg.ProvisionDelaySet)
+	}
 	if t.state != "" {
 		cfg.StateDir = filepath.Join(t.state, "localiot")
 	}
@@ -45,12 +50,46 @@ func (t *embeddedTarget) start(_ context.Context, ca *pki.CA, tmpl *template.Tem
 		return sim.Target{}, fmt.Errorf("register CA with the stand-in: %w", err)
 	}
 	t.before = srv.Stats()
-	return sim.Target{Addr: srv.Addr(), ServerName: srv.ServerName(), RootCAs: srv.RootCAs()}, nil
+	where := sim.Target{Addr: srv.Addr(), ServerName: srv.ServerName(), RootCAs: srv.RootCAs()}
+	if tg.AWSLimits {
+		where.ClientIDConnectInterval = clientIDConnectInterval(cfg)
+	}
+	return where, nil
 }
 
-// describe names the stand-in and its address.
+// describe names the stand-in and its address, and says when AWS's limits are on.
 func (t *embeddedTarget) describe() string {
-	return "the embedded AWS IoT stand-in on " + t.srv.Addr()
+	d := "the embedded AWS IoT stand-in on " + t.srv.Addr()
+	if t.s.Target.AWSLimits {
+		d += " with AWS IoT's limits"
+	}
+	return d
+}
+
+// useAWSLimits turns on the stand-in's AWS-like limits in cfg: AWS's defaults
+// (localiot.DefaultLimits), with the provisioning delay fixed at delay instead
+// of AWS's 1-3 s when delaySet (serve --provision-delay, a scenario's
+// target.provision_delay).
+func useAWSLimits(cfg *localiot.Config, delay time.Duration, delaySet bool) {
+	cfg.AWSLimits = true
+	if delaySet {
+		l := localiot.DefaultLimits()
+		l.ProvisionDelayMin, l.ProvisionDelayMax = delay, delay
+		cfg.Limits = &l
+	}
+}
+
+// clientIDConnectInterval is the least time the limits of cfg allow between two
+// CONNECTs with the same client ID (AWS: one per second), 0 for no limit.
+func clientIDConnectInterval(cfg localiot.Config) time.Duration {
+	l := localiot.DefaultLimits()
+	if cfg.Limits != nil {
+		l = *cfg.Limits
+	}
+	if !cfg.AWSLimits || l.ConnectsPerClientIDPerSecond <= 0 {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / l.ConnectsPerClientIDPerSecond)
 }
 
 // onDevice needs no hook: the stand-in's counters tell what was created.
