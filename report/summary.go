@@ -30,6 +30,8 @@ type Meta struct {
 	// Aborted names the gate that could no longer pass when the run was
 	// stopped early for it (abort_on_fail); Interrupted is then true as well.
 	Aborted string
+	// Shard is the part of a sharded run this process ran; nil when unsharded.
+	Shard *Shard
 }
 
 // Summary is the result of a run: what the JSON summary holds, plus the phase
@@ -65,6 +67,10 @@ type Summary struct {
 	Aborted string `json:"aborted,omitempty"`
 	// Capacity holds the steps and the knee of a capacity ramp; nil for other runs.
 	Capacity *Capacity `json:"capacity,omitempty"`
+	// Shard says which shard of a sharded run this summary covers; nil for an unsharded run.
+	Shard *Shard `json:"shard,omitempty"`
+	// MergedShards is how many shard summaries `jitpsim report merge` combined into this one.
+	MergedShards int `json:"merged_shards,omitempty"`
 
 	// Timeline holds one row per second of the run (written as timeline.csv).
 	Timeline []Second `json:"-"`
@@ -72,6 +78,16 @@ type Summary struct {
 	hists     [NumPhases]*hdrhistogram.Histogram
 	intervals []Interval
 	okDone    *hdrhistogram.PackedHistogram
+}
+
+// Shard identifies one process of a sharded run: shard Index of Count takes
+// the devices at positions Index, Index+Count, Index+2*Count, ... of the
+// scenario's fleet, at the times the whole fleet's schedule gives them.
+type Shard struct {
+	// Index is the shard's number, from 0.
+	Index int `json:"index"`
+	// Count is how many shards the run has.
+	Count int `json:"count"`
 }
 
 // Devices counts the devices of a run.
@@ -141,6 +157,7 @@ func (r *Recorder) Summarize(meta Meta) *Summary {
 		Interrupted: meta.Interrupted || meta.Aborted != "",
 		Aborted:     meta.Aborted,
 		StartedAt:   r.start.UTC().Truncate(time.Microsecond),
+		Shard:       meta.Shard,
 	}
 	for _, o := range Outcomes() {
 		s.Outcomes[o] = 0
