@@ -1,11 +1,16 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // Names of the files a run writes into its output directory.
@@ -72,8 +77,9 @@ func WriteFile(path string, write Writer, s *Summary) error {
 }
 
 // ReadDir reads a finished run back from its output directory for
-// re-reporting: summary.json (required), the phase histograms from
-// phases.hlog and the timeline from timeline.csv (each when present).
+// re-reporting and merging: summary.json (required), the per-second interval
+// histograms from phases.hlog with each phase's merge as the summary's
+// microsecond histogram, and the timeline from timeline.csv (each when present).
 func ReadDir(dir string) (*Summary, error) {
 	f, err := os.Open(filepath.Join(dir, FileSummary))
 	if err != nil {
@@ -85,11 +91,11 @@ func ReadDir(dir string) (*Summary, error) {
 		return nil, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	if err := readOptional(filepath.Join(dir, FileHlog), func(f *os.File) error {
-		hists, err := ReadHlog(f)
-		for p, h := range hists {
-			s.hists[p] = microsHistogram(h)
+		ivs, err := readHlogIntervals(f)
+		if err != nil {
+			return err
 		}
-		return err
+		return s.setIntervals(ivs)
 	}); err != nil {
 		return nil, err
 	}
@@ -101,6 +107,49 @@ func ReadDir(dir string) (*Summary, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// setIntervals gives a summary read from JSON the intervals of its
+// phases.hlog: each numbered by its second since StartedAt (since the first
+// interval when the summary has no start), in time order, and each phase's
+// merge converted to the summary's microsecond histograms.
+func (s *Summary) setIntervals(ivs []hlogInterval) error {
+	if len(ivs) == 0 {
+		return nil
+	}
+	origin := s.StartedAt.UnixMilli()
+	if s.StartedAt.IsZero() {
+		origin = ivs[0].startMs
+		for _, iv := range ivs {
+			origin = min(origin, iv.startMs)
+		}
+	}
+	var total [NumPhases]*hdrhistogram.Histogram
+	s.intervals = make([]Interval, 0, len(ivs))
+	for _, iv := range ivs {
+		// Intervals start on whole seconds after the start; round away the
+		// millisecond the log's text may lose.
+		sec := int(math.Round(float64(iv.startMs-origin) / 1000))
+		if sec < 0 {
+			return fmt.Errorf("read phases.hlog: a %s interval starts %d ms before the run", iv.phase, origin-iv.startMs)
+		}
+		s.intervals = append(s.intervals, Interval{Second: sec, Phase: iv.phase, Hist: iv.hist})
+		if total[iv.phase] == nil {
+			total[iv.phase] = hdrhistogram.New(1, intervalHighest, HistogramSigFigs)
+		}
+		if dropped := iv.hist.MergeInto(total[iv.phase]); dropped > 0 {
+			return fmt.Errorf("read phases.hlog: %s: %d values out of range", iv.phase, dropped)
+		}
+	}
+	slices.SortStableFunc(s.intervals, func(a, b Interval) int {
+		return cmp.Or(cmp.Compare(a.Second, b.Second), cmp.Compare(a.Phase, b.Phase))
+	})
+	for p, h := range total {
+		if h != nil {
+			s.hists[p] = microsHistogram(h)
+		}
+	}
+	return nil
 }
 
 // readOptional opens path and hands it to read; a missing file is no error.

@@ -1,8 +1,12 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -12,8 +16,8 @@ import (
 // interval log (format 1.3, as HdrHistogram's own tools read it): a start and
 // base time, a legend, then one line per phase per second of the run, tagged
 // with the phase name. Values are nanoseconds, so the Interval_Max column
-// reads in milliseconds. A summary read back from files has no intervals and
-// gives a log with the header only.
+// reads in milliseconds. A summary without intervals (read with ReadJSON
+// alone) gives a log with the header only.
 func WriteHlog(w io.Writer, s *Summary) error {
 	lw := hdrhistogram.NewHistogramLogWriter(w)
 	startMs := s.StartedAt.UnixMilli()
@@ -48,27 +52,137 @@ func WriteHlog(w io.Writer, s *Summary) error {
 // the merge of its interval histograms (nanoseconds). Lines tagged with
 // anything but a phase name are skipped.
 func ReadHlog(r io.Reader) (map[Phase]*hdrhistogram.Histogram, error) {
-	lr := hdrhistogram.NewHistogramLogReader(r)
+	ivs, err := readHlogIntervals(r)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[Phase]*hdrhistogram.Histogram)
-	for {
-		h, err := lr.NextIntervalHistogram()
-		if err != nil {
-			return nil, fmt.Errorf("read phases.hlog: %w", err)
+	for _, iv := range ivs {
+		if out[iv.phase] == nil {
+			out[iv.phase] = hdrhistogram.New(1, intervalHighest, HistogramSigFigs)
 		}
-		if h == nil {
-			return out, nil
+		if dropped := iv.hist.MergeInto(out[iv.phase]); dropped > 0 {
+			return nil, fmt.Errorf("read phases.hlog: %s: %d values out of range", iv.phase, dropped)
 		}
-		p, ok := ParsePhase(h.Tag())
+	}
+	return out, nil
+}
+
+// hlogInterval is one interval line of a phases.hlog.
+type hlogInterval struct {
+	phase   Phase
+	startMs int64 // the interval's start, epoch milliseconds
+	hist    *hdrhistogram.PackedHistogram
+}
+
+// maxHlogLine bounds one line of an interval log: a compressed histogram of
+// every bucket of a 10-minute nanosecond histogram stays well below it.
+const maxHlogLine = 16 << 20
+
+// readHlogIntervals reads the interval lines of a log written by WriteHlog,
+// in file order, each decoded into a sparse histogram of the recorder's
+// geometry with its absolute start time. It reads the format as HdrHistogram's
+// log reader does (a "Tag=" prefix, then start, length, max and the
+// histogram; start times relative to the BaseTime comment) but decodes into
+// sparse histograms and rounds the start to the millisecond. Lines tagged
+// with anything but a phase name are skipped.
+func readHlogIntervals(r io.Reader) ([]hlogInterval, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxHlogLine)
+	var (
+		out                 []hlogInterval
+		baseMs, startMs     int64
+		haveBase, haveStart bool
+		line                int
+	)
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("read phases.hlog: line %d: %s", line, fmt.Sprintf(format, args...))
+	}
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		switch {
+		case text == "", strings.HasPrefix(text, `"`):
+			continue
+		case strings.HasPrefix(text, "#"):
+			if v, ok := hlogTime(text, "#[BaseTime:"); ok {
+				baseMs, haveBase = v, true
+			} else if v, ok := hlogTime(text, "#[StartTime:"); ok {
+				startMs, haveStart = v, true
+			}
+			continue
+		}
+		tag := ""
+		if rest, ok := strings.CutPrefix(text, "Tag="); ok {
+			tag, text, ok = strings.Cut(rest, ",")
+			if !ok {
+				return nil, fail("a tag without an interval")
+			}
+		}
+		cols := strings.SplitN(text, ",", 4)
+		if len(cols) != 4 {
+			return nil, fail("want start,length,max,histogram")
+		}
+		start, err1 := strconv.ParseFloat(cols[0], 64)
+		length, err2 := strconv.ParseFloat(cols[1], 64)
+		if err1 != nil || err2 != nil || start < 0 || length < 0 {
+			return nil, fail("bad interval start %q or length %q", cols[0], cols[1])
+		}
+		p, ok := ParsePhase(tag)
 		if !ok {
 			continue
 		}
-		if out[p] == nil {
-			out[p] = hdrhistogram.New(1, intervalHighest, HistogramSigFigs)
+		dec, err := hdrhistogram.DecodePacked([]byte(cols[3]))
+		if err != nil {
+			return nil, fail("%s: %v", p, err)
 		}
-		if dropped := out[p].Merge(h); dropped > 0 {
-			return nil, fmt.Errorf("read phases.hlog: %s: %d values out of range", p, dropped)
+		h := newIntervalHistogram(p)
+		if dropped := h.Merge(dec); dropped > 0 {
+			return nil, fail("%s: %d values out of range", p, dropped)
 		}
+		if !haveBase {
+			// As HdrHistogram's reader: without a BaseTime, times more than a
+			// year before the StartTime are relative to it, others absolute.
+			baseMs, haveBase = 0, true
+			if haveStart && start*1000 < float64(startMs)-365*24*3600*1000 {
+				baseMs = startMs
+			}
+		}
+		begin := baseMs + int64(math.Round(start*1000))
+		h.SetStartTimeMs(begin)
+		h.SetEndTimeMs(begin + int64(math.Round(length*1000)))
+		out = append(out, hlogInterval{phase: p, startMs: begin, hist: h})
 	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read phases.hlog: %w", err)
+	}
+	return out, nil
+}
+
+// hlogTime parses the seconds of a "#[BaseTime: 1767323045 (seconds since
+// epoch)]" or "#[StartTime: ..." comment into epoch milliseconds.
+func hlogTime(line, prefix string) (int64, bool) {
+	rest, ok := strings.CutPrefix(line, prefix)
+	if !ok {
+		return 0, false
+	}
+	f := strings.Fields(rest)
+	if len(f) == 0 {
+		return 0, false
+	}
+	secs, err := strconv.ParseFloat(f[0], 64)
+	if err != nil || secs < 0 {
+		return 0, false
+	}
+	return int64(math.Round(secs * 1000)), true
+}
+
+// newIntervalHistogram returns an empty interval histogram of the phase:
+// nanoseconds, tagged with the phase's name.
+func newIntervalHistogram(p Phase) *hdrhistogram.PackedHistogram {
+	h := hdrhistogram.NewPacked(1, intervalHighest, HistogramSigFigs)
+	h.SetTag(p.String())
+	return h
 }
 
 // microsHistogram converts a nanosecond histogram into one of the summary's

@@ -80,6 +80,9 @@ func WriteHTML(w io.Writer, s *Summary) error {
 		{"throughput", fmt.Sprintf("%.1f succeeded/s", s.Throughput())},
 		{"idempotency", fmt.Sprintf("%d checked, %d violations", s.Idempotency.Checked, s.Idempotency.Violations)},
 	}
+	if note := s.ShardNote(); note != "" {
+		m.Facts = append(m.Facts, htmlFact{"shards", note})
+	}
 	if s.Devices.DroppedStarts > 0 {
 		m.Facts = append(m.Facts, htmlFact{"dropped starts", fmt.Sprint(s.Devices.DroppedStarts)})
 	}

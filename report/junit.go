@@ -22,14 +22,23 @@ type (
 		Suites   []junitSuite `xml:"testsuite"`
 	}
 	junitSuite struct {
-		Name      string      `xml:"name,attr"`
-		Tests     int         `xml:"tests,attr"`
-		Failures  int         `xml:"failures,attr"`
-		Errors    int         `xml:"errors,attr"`
-		Skipped   int         `xml:"skipped,attr"`
-		Time      string      `xml:"time,attr"`
-		Timestamp string      `xml:"timestamp,attr,omitempty"`
-		Cases     []junitCase `xml:"testcase"`
+		Name      string `xml:"name,attr"`
+		Tests     int    `xml:"tests,attr"`
+		Failures  int    `xml:"failures,attr"`
+		Errors    int    `xml:"errors,attr"`
+		Skipped   int    `xml:"skipped,attr"`
+		Time      string `xml:"time,attr"`
+		Timestamp string `xml:"timestamp,attr,omitempty"`
+		// Properties say which shards the run covers, for a shard or a merge.
+		Properties *junitProperties `xml:"properties,omitempty"`
+		Cases      []junitCase      `xml:"testcase"`
+	}
+	junitProperties struct {
+		Items []junitProperty `xml:"property"`
+	}
+	junitProperty struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
 	}
 	junitCase struct {
 		Name      string        `xml:"name,attr"`
@@ -97,11 +106,17 @@ func WriteJUnit(w io.Writer, s *Summary) error {
 	}
 
 	root := junitSuites{Name: prefix, Time: dur}
+	var props *junitProperties
+	if note := s.ShardNote(); note != "" {
+		props = &junitProperties{Items: []junitProperty{{Name: "shards", Value: note}}}
+	}
+	gates.Properties, outcomes.Properties = props, props
 	root.add(gates)
 	if len(outcomes.Cases) > 0 {
 		root.add(outcomes)
 	}
 	if run := runSuite(s, prefix, dur, stamp); len(run.Cases) > 0 {
+		run.Properties = props
 		root.add(run)
 	}
 

@@ -32,6 +32,9 @@ type Meta struct {
 	Aborted string
 	// Shard is the part of a sharded run this process ran; nil when unsharded.
 	Shard *Shard
+	// TargetPerShard says each shard had a target of its own (the embedded
+	// stand-in), so a merge adds their Target counters up.
+	TargetPerShard bool
 }
 
 // Summary is the result of a run: what the JSON summary holds, plus the phase
@@ -69,8 +72,16 @@ type Summary struct {
 	Capacity *Capacity `json:"capacity,omitempty"`
 	// Shard says which shard of a sharded run this summary covers; nil for an unsharded run.
 	Shard *Shard `json:"shard,omitempty"`
-	// MergedShards is how many shard summaries `jitpsim report merge` combined into this one.
+	// TargetPerShard is true when each shard had a target of its own (the embedded stand-in): a
+	// merge then adds all their target counters, where for a shared target it keeps the smallest
+	// *_before and the largest *_after.
+	TargetPerShard bool `json:"target_per_shard,omitempty"`
+	// MergedShards is how many shard summaries `jitpsim report merge` combined into this one
+	// (shards, not directories: a merge of merges counts the shards they hold).
 	MergedShards int `json:"merged_shards,omitempty"`
+	// MergedFrom says which shards of the run a merged summary covers (all of
+	// them unless the merge was partial); nil unless merged.
+	MergedFrom *ShardSet `json:"merged_from,omitempty"`
 
 	// Timeline holds one row per second of the run (written as timeline.csv).
 	Timeline []Second `json:"-"`
@@ -88,6 +99,14 @@ type Shard struct {
 	Index int `json:"index"`
 	// Count is how many shards the run has.
 	Count int `json:"count"`
+}
+
+// ShardSet names the shards of a sharded run that a merged summary covers.
+type ShardSet struct {
+	// Count is how many shards the run has.
+	Count int `json:"count"`
+	// Indexes lists the merged shards' indexes, ascending.
+	Indexes []int `json:"indexes"`
 }
 
 // Devices counts the devices of a run.
@@ -138,6 +157,9 @@ type PhaseStats struct {
 	Max float64 `json:"max"`
 	// Clamped counts values above the histogram's 10-minute limit that were recorded as 10 minutes.
 	Clamped int64 `json:"clamped,omitempty"`
+	// SumUs is the exact sum of the latencies in microseconds, so that shard
+	// summaries merge to the exact mean.
+	SumUs int64 `json:"sum_us,omitempty"`
 }
 
 // Summarize builds the summary of everything recorded so far. It may be called
@@ -158,6 +180,8 @@ func (r *Recorder) Summarize(meta Meta) *Summary {
 		Aborted:     meta.Aborted,
 		StartedAt:   r.start.UTC().Truncate(time.Microsecond),
 		Shard:       meta.Shard,
+
+		TargetPerShard: meta.TargetPerShard,
 	}
 	for _, o := range Outcomes() {
 		s.Outcomes[o] = 0
@@ -222,6 +246,7 @@ func (pr phaseRecord) stats() PhaseStats {
 		P999:    msFromMicros(q[4]),
 		Max:     msFromMicros(pr.max),
 		Clamped: pr.clamped,
+		SumUs:   pr.sum,
 	}
 }
 
@@ -249,8 +274,9 @@ func (s *Summary) Throughput() float64 {
 }
 
 // Intervals returns the per-second interval histograms (nanoseconds, tagged
-// with the phase name) in time order, or nil for a summary read back from
-// files. Treat them as read-only.
+// with the phase name) in time order: those the recorder kept, or those read
+// back from phases.hlog by ReadDir; nil for a summary read with ReadJSON alone.
+// Treat them as read-only.
 func (s *Summary) Intervals() []Interval {
 	return s.intervals
 }

@@ -15,7 +15,8 @@ import (
 const maxTextReason = 100
 
 // WriteText writes a compact report a person reads at a glance: a header with
-// devices, duration and throughput, the latency table in milliseconds, outcome
+// devices, duration and throughput (and, for a shard or a merge of shards, a
+// line saying which), the latency table in milliseconds, outcome
 // counts with a sample reason for failures, idempotency, gates and the verdict.
 func WriteText(w io.Writer, s *Summary) error {
 	var b bytes.Buffer
@@ -43,6 +44,9 @@ func writeHeader(b *bytes.Buffer, s *Summary) {
 	d := time.Duration(s.DurationS * float64(time.Second)).Round(time.Millisecond)
 	fmt.Fprintf(b, "%s: %d/%d devices completed in %s (%d succeeded, %d failed), %.1f succeeded/s\n",
 		name, s.Devices.Completed, s.Devices.Planned, d, s.Success(), s.Failed(), s.Throughput())
+	if note := s.ShardNote(); note != "" {
+		b.WriteString(note + "\n")
+	}
 }
 
 func writeLatency(b *bytes.Buffer, s *Summary) {

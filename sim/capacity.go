@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jitpsim/jitpsim/report"
 	"github.com/jitpsim/jitpsim/scenario"
 )
 
@@ -46,20 +47,26 @@ func SystemLimits() (Limits, error) {
 
 // CapacityPlan is what a run needs from the operating system.
 type CapacityPlan struct {
-	// InFlight is the most devices expected to be connected at once.
+	// InFlight is the most devices expected to be connected at once (in this
+	// process: for a shard, the shard's devices).
 	InFlight int
 	// FDsPerDevice is 2 when the target serves in this process (the embedded
 	// stand-in holds the other end of every connection), else 1.
 	FDsPerDevice int
 	// Sources is the number of source addresses devices dial from (at least 1).
 	Sources int
+	// Shards is the number of processes the run is spread over (1 unsharded).
+	Shards int
 }
 
-// PlanCapacity estimates the devices in flight for a scenario: the closed
-// model's concurrency, the open model's in-flight cap, or the peak arrival
-// rate times an estimate of one device's session, never more than the fleet.
-func PlanCapacity(s *scenario.Scenario, inProcessTarget bool) CapacityPlan {
-	p := CapacityPlan{FDsPerDevice: 1, Sources: 0}
+// PlanCapacity estimates the devices in flight for a scenario, or for one
+// shard of it (sh; nil for the whole fleet): the closed model's concurrency,
+// the open model's in-flight cap, or the peak arrival rate times an estimate
+// of one device's session, never more than the fleet. A shard plans for its
+// share: 1/n of the rate, its share of the concurrency or the cap.
+func PlanCapacity(s *scenario.Scenario, sh *report.Shard, inProcessTarget bool) CapacityPlan {
+	_, n := shardOf(sh)
+	p := CapacityPlan{FDsPerDevice: 1, Sources: 0, Shards: n}
 	if inProcessTarget {
 		p.FDsPerDevice = 2
 	}
@@ -68,8 +75,8 @@ func PlanCapacity(s *scenario.Scenario, inProcessTarget bool) CapacityPlan {
 		p.Sources += len(addrs)
 	}
 	p.Sources = max(p.Sources, 1)
-	a := s.Arrival
-	count := PlannedStarts(s)
+	a := ShardArrival(s.Arrival, sh)
+	count := PlannedShardStarts(s, sh)
 	switch {
 	case a.Model == scenario.ModelClosed:
 		p.InFlight = a.Concurrency
@@ -86,12 +93,12 @@ func PlanCapacity(s *scenario.Scenario, inProcessTarget bool) CapacityPlan {
 		}
 		if a.Burst != nil {
 			rate = float64(a.Burst.Size) / a.Burst.Every.Seconds()
-			p.InFlight = a.Burst.Size
+			p.InFlight = (a.Burst.Size + n - 1) / n // the shard's part of one burst, rounded up
 		}
 		if s.Capacity != nil {
 			rate = math.Max(rate, s.Capacity.MaxRate) // a stepped ramp peaks at its last step
 		}
-		p.InFlight = max(p.InFlight, int(math.Ceil(rate*session.Seconds())))
+		p.InFlight = max(p.InFlight, int(math.Ceil(rate/float64(n)*session.Seconds())))
 	}
 	p.InFlight = min(p.InFlight, count)
 	return p
@@ -107,13 +114,29 @@ func CheckCapacity(p CapacityPlan, l Limits) error {
 			per = "2 per device: the embedded stand-in holds the other end in this process"
 		}
 		return fmt.Errorf("about %d devices in flight need %d open files (%s) but the limit is %d: "+
-			"raise it with `ulimit -n %d` (up to the hard limit), cap arrival.max_in_flight, lower the arrival rate, or shard across processes",
-			p.InFlight, need, per, l.OpenFiles, need)
+			"raise it with `ulimit -n %d` (up to the hard limit), cap arrival.max_in_flight, lower the arrival rate, or %s",
+			p.InFlight, need, per, l.OpenFiles, need, shardAdvice(p, l))
 	}
 	if ports := l.EphemeralPorts * p.Sources; p.InFlight > ports {
 		return fmt.Errorf("about %d devices in flight need more local ports than the %d that %d source address(es) offer to one endpoint: "+
-			"add addresses to target.source_addresses (e.g. \"127.0.0.2-127.0.0.40\" on loopback) or cap arrival.max_in_flight",
+			"add addresses to target.source_addresses (e.g. \"127.0.0.2-127.0.0.40\" on loopback), cap arrival.max_in_flight, "+
+			"or shard across machines with --shard I/N (shards on one machine share its ports)",
 			p.InFlight, ports, p.Sources)
 	}
 	return nil
+}
+
+// shardAdvice says how many processes the run needs under the open-files
+// limit, as the --shard flags to run them with.
+func shardAdvice(p CapacityPlan, l Limits) string {
+	shards := max(p.Shards, 1)
+	perProcess := 0
+	if l.OpenFiles > fdReserve {
+		perProcess = int(l.OpenFiles-fdReserve) / max(p.FDsPerDevice, 1)
+	}
+	if perProcess < 1 {
+		return "shard across processes with --shard I/N"
+	}
+	n := max((p.InFlight*shards+perProcess-1)/perProcess, shards+1)
+	return fmt.Sprintf("shard across %d processes: jitpsim run ... --shard I/%d for I = 0..%d, started together with --start-at TIME", n, n, n-1)
 }

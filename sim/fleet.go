@@ -20,6 +20,11 @@ import (
 // finished, so a slow target shows up as latency rather than as a lower rate;
 // a start due while the in-flight cap is reached is dropped and counted, never
 // delayed. In the closed model a fixed number of devices run at a time.
+//
+// With Shard set the fleet is one shard of a run spread over processes: it
+// runs the devices at the whole fleet's positions Shard.Index,
+// Shard.Index+Shard.Count, ... at the whole fleet's due times (shard.go), so
+// shards given the same Start reproduce the whole run's schedule.
 type Fleet struct {
 	// Scenario gives the device count, arrival model and behaviour.
 	Scenario *scenario.Scenario
@@ -32,6 +37,16 @@ type Fleet struct {
 	// OnDevice, when set, is called with the identity and the observation of
 	// every device that had an identity, as it finishes; calls are concurrent.
 	OnDevice func(id *pki.Identity, obs report.Observation)
+	// Shard, when set, makes the fleet one shard of the scenario's fleet;
+	// nil (or a count of 1) runs the whole fleet.
+	Shard *report.Shard
+	// Start, when set, is the moment the schedule counts from instead of the
+	// call to Run: no device starts before it (the closed model waits for it
+	// too) while the first identities are minted. Shards given the same Start
+	// keep one schedule. A Start already past when Run is called counts as
+	// the call itself: a late shard runs its schedule late rather than
+	// starting every overdue device at once.
+	Start time.Time
 
 	tlsOnce  sync.Once
 	tls      *tls.Config
@@ -64,12 +79,14 @@ func (f *Fleet) DroppedStarts() int { return int(f.dropped.Load()) }
 func (f *Fleet) InFlight() int { return int(f.inFlight.Load()) }
 
 // Planned returns how many devices the run will try to start: the device
-// count, or fewer when a ramp's stages end first.
+// count, or fewer when a ramp's stages end first; for a shard, its own part
+// of that.
 func (f *Fleet) Planned() int {
-	return PlannedStarts(f.Scenario)
+	return PlannedShardStarts(f.Scenario, f.Shard)
 }
 
-// PlannedStarts returns how many devices a scenario's run will try to start.
+// PlannedStarts returns how many devices a scenario's whole (unsharded) run
+// will try to start; PlannedShardStarts gives one shard's part.
 func PlannedStarts(s *scenario.Scenario) int {
 	count := s.Devices.Count
 	sched := ScheduleFor(s.Arrival)
@@ -114,20 +131,28 @@ func ScheduleFor(a scenario.Arrival) Schedule {
 }
 
 // mintAhead is how many identities the fleet keeps minted ahead of starts:
-// about one second of arrivals, at least a few per core, at most 4096.
-func mintAhead(a scenario.Arrival, planned int) int {
-	want := a.Rate
+// about one second of the shard's arrivals, at least a few per core, at most
+// 4096. a is the shard's arrival (ShardArrival), so the closed model's
+// concurrency is its share already; an open schedule is the whole fleet's,
+// of which the shard starts 1/shards.
+func mintAhead(a scenario.Arrival, planned, shards int) int {
+	n := float64(max(shards, 1))
+	var want float64
 	switch {
 	case a.Model == scenario.ModelClosed:
 		want = float64(2 * a.Concurrency)
 	case len(a.Stages) > 0:
+		want = a.StartRate
 		for _, st := range a.Stages {
 			want = math.Max(want, st.Rate)
 		}
+		want /= n
 	case a.Burst != nil:
-		want = float64(2 * a.Burst.Size)
+		want = float64(2*a.Burst.Size) / n
+	default:
+		want = a.Rate / n
 	}
-	return max(1, min(max(int(want), 16), 4096, planned))
+	return max(1, min(max(int(math.Ceil(want)), 16), 4096, planned))
 }
 
 // Run starts the devices and waits for all of them. When ctx is cancelled it
@@ -135,26 +160,31 @@ func mintAhead(a scenario.Arrival, planned int) int {
 // outcome, and returns ctx's error.
 func (f *Fleet) Run(ctx context.Context) error {
 	s := f.Scenario
+	if err := CheckShard(s, f.Shard); err != nil {
+		return err
+	}
 	planned := f.Planned()
 	if planned == 0 {
 		return nil
 	}
+	k, n := shardOf(f.Shard)
+	arrival := ShardArrival(s.Arrival, f.Shard)
 	sources, err := sourceAddrs(s.Target.SourceAddresses)
 	if err != nil {
 		return err
 	}
 	mctx, stopMinting := context.WithCancel(ctx)
 	defer stopMinting()
-	ids := f.Identities.stream(mctx, s.Devices.FirstIndex, planned, mintAhead(s.Arrival, planned))
+	ids := f.Identities.stream(mctx, s.Devices.FirstIndex+k, n, planned, mintAhead(arrival, planned, n))
 
 	var wg sync.WaitGroup
-	launch := func(n int, m minted, due time.Time, timed bool, done func()) {
+	launch := func(pos int, m minted, due time.Time, timed bool, done func()) {
 		f.started.Add(1)
 		now := f.inFlight.Add(1)
 		for p := f.peak.Load(); now > p && !f.peak.CompareAndSwap(p, now); p = f.peak.Load() {
 		}
 		wg.Add(1)
-		f.startOne(ctx, m, pick(sources, n), func(obs report.Observation) {
+		f.startOne(ctx, m, pick(sources, pos), func(obs report.Observation) {
 			if timed {
 				// Scheduler lag runs to the moment the device's own
 				// goroutine started, so a slow goroutine start counts too.
@@ -169,24 +199,27 @@ func (f *Fleet) Run(ctx context.Context) error {
 			wg.Done()
 		})
 	}
-	if s.Arrival.Model == scenario.ModelClosed {
-		f.runClosed(ctx, ids, s.Arrival.Concurrency, launch)
+	if arrival.Model == scenario.ModelClosed {
+		f.runClosed(ctx, ids, arrival.Concurrency, launch)
 	} else {
-		f.runOpen(ctx, ids, planned, launch)
+		f.runOpen(ctx, ids, planned, arrival.MaxInFlight, launch)
 	}
 	wg.Wait()
 	return ctx.Err()
 }
 
-// runOpen starts devices at their due times.
-func (f *Fleet) runOpen(ctx context.Context, ids <-chan minted, planned int, launch launchFunc) {
+// runOpen starts the shard's planned devices at the whole fleet's due times
+// of their positions (ShardDue); limit caps the devices in flight (0: none).
+func (f *Fleet) runOpen(ctx context.Context, ids <-chan minted, planned, limit int, launch launchFunc) {
 	sched := ScheduleFor(f.Scenario.Arrival)
-	limit := int64(f.Scenario.Arrival.MaxInFlight)
 	start := time.Now()
+	if f.Start.After(start) {
+		start = f.Start
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	for n := 0; n < planned; n++ {
-		offset, ok := sched.Due(n)
+	for p := 0; p < planned; p++ {
+		offset, ok := ShardDue(sched, f.Shard, p)
 		if !ok {
 			return
 		}
@@ -205,23 +238,27 @@ func (f *Fleet) runOpen(ctx context.Context, ids <-chan minted, planned int, lau
 		case <-ctx.Done():
 			return
 		}
-		if limit > 0 && f.inFlight.Load() >= limit {
+		if limit > 0 && f.inFlight.Load() >= int64(limit) {
 			f.dropped.Add(1)
 			continue
 		}
-		launch(n, m, due, true, func() {})
+		launch(p, m, due, true, func() {})
 	}
 }
 
-// launchFunc starts device n with identity m; done runs when it has finished.
-type launchFunc func(n int, m minted, due time.Time, timed bool, done func())
+// launchFunc starts the fleet's p-th device (counting the shard's devices
+// only) with identity m; done runs when it has finished.
+type launchFunc func(p int, m minted, due time.Time, timed bool, done func())
 
 // runClosed keeps `concurrency` devices running until every identity is
 // used: a slot frees when a device finishes and the next one starts at once.
 func (f *Fleet) runClosed(ctx context.Context, ids <-chan minted, concurrency int, launch launchFunc) {
+	if !SleepUntil(ctx, f.Start) {
+		return
+	}
 	slots := make(chan struct{}, concurrency)
 	release := func() { <-slots }
-	for n := 0; ; n++ {
+	for p := 0; ; p++ {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
@@ -237,7 +274,7 @@ func (f *Fleet) runClosed(ctx context.Context, ids <-chan minted, concurrency in
 		if !ok {
 			return
 		}
-		launch(n, m, time.Time{}, false, release)
+		launch(p, m, time.Time{}, false, release)
 	}
 }
 
@@ -278,10 +315,31 @@ func sourceAddrs(specs []string) ([]net.Addr, error) {
 	return out, nil
 }
 
-// pick returns the n-th source address round robin, or nil when there are none.
+// pick returns the n-th source address round robin, or nil when there are
+// none. The fleet counts its own devices, so every shard uses every address.
 func pick(addrs []net.Addr, n int) net.Addr {
 	if len(addrs) == 0 {
 		return nil
 	}
 	return addrs[n%len(addrs)]
+}
+
+// SleepUntil waits until t and reports true, or returns false as soon as ctx
+// is done. A zero or past t returns true at once (unless ctx is done).
+func SleepUntil(ctx context.Context, t time.Time) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	wait := time.Until(t)
+	if t.IsZero() || wait <= 0 {
+		return true
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

@@ -113,13 +113,15 @@ func SubjectFor(s *scenario.Scenario, index int) pki.Subject {
 	}
 }
 
-// stream mints the identities for indices first..first+count-1 on every core
-// and delivers them in index order through a bounded channel, so the first
-// device starts at once and at most about `ahead` identities wait in memory.
-// Workers take small batches of consecutive indices, which keeps the
-// hand-offs between goroutines (and their wake-ups) far fewer than the
+// stream mints the identities for indices first, first+stride, ...
+// (count of them; stride 1 for a whole fleet, the shard count for a shard) on
+// every core and delivers them in index order through a bounded channel, so
+// the first device starts at once and at most about `ahead` identities wait
+// in memory. Workers take small batches of consecutive positions, which keeps
+// the hand-offs between goroutines (and their wake-ups) far fewer than the
 // identities.
-func (ids *Identities) stream(ctx context.Context, first, count, ahead int) <-chan minted {
+func (ids *Identities) stream(ctx context.Context, first, stride, count, ahead int) <-chan minted {
+	stride = max(stride, 1)
 	workers := runtime.GOMAXPROCS(0)
 	batch := min(max(ahead/(2*workers), 1), 16)
 	out := make(chan minted, ahead)
@@ -135,7 +137,7 @@ func (ids *Identities) stream(ctx context.Context, first, count, ahead int) <-ch
 			for j := range jobs {
 				ms := make([]minted, j.n)
 				for k := range ms {
-					ms[k] = ids.get(j.index + k)
+					ms[k] = ids.get(first + (j.pos+k)*stride)
 				}
 				j.slot <- ms
 			}
@@ -144,8 +146,8 @@ func (ids *Identities) stream(ctx context.Context, first, count, ahead int) <-ch
 	go func() {
 		defer close(jobs)
 		defer close(slots)
-		for i := first; i < first+count; i += batch {
-			j := job{index: i, n: min(batch, first+count-i), slot: make(chan []minted, 1)}
+		for p := 0; p < count; p += batch {
+			j := job{pos: p, n: min(batch, count-p), slot: make(chan []minted, 1)}
 			select {
 			case slots <- j.slot:
 			case <-ctx.Done():
@@ -186,10 +188,11 @@ func (ids *Identities) stream(ctx context.Context, first, count, ahead int) <-ch
 	return out
 }
 
-// job asks a worker for n identities from index on, delivered on slot.
+// job asks a worker for the identities at positions pos..pos+n-1 of a
+// stream, delivered on slot.
 type job struct {
-	index, n int
-	slot     chan []minted
+	pos, n int
+	slot   chan []minted
 }
 
 // Each produces the identities of devices first..first+count-1 in index order,
@@ -197,7 +200,7 @@ type job struct {
 func (ids *Identities) Each(ctx context.Context, first, count int, fn func(index int, id *pki.Identity, fresh bool) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for m := range ids.stream(ctx, first, count, min(max(count, 1), 256)) {
+	for m := range ids.stream(ctx, first, 1, count, min(max(count, 1), 256)) {
 		if m.err != nil {
 			return m.err
 		}

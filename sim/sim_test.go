@@ -175,7 +175,7 @@ func TestIdentitiesStreamInOrder(t *testing.T) {
 	ca, err := pki.NewCA("order CA", pki.KeyEC256)
 	require.NoError(t, err)
 	s := testScenario(t, "devices: {count: 50, first_index: 10}\n")
-	ch := (&Identities{CA: ca, Scenario: s}).stream(context.Background(), 10, 50, 4)
+	ch := (&Identities{CA: ca, Scenario: s}).stream(context.Background(), 10, 1, 50, 4)
 	next := 10
 	for m := range ch {
 		require.NoError(t, m.err)

@@ -4,12 +4,19 @@
 //
 // Usage:
 //
-//	jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT] [--yes]
+//	jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT] [--yes] [--shard I/N] [--start-at TIME]
 //	jitpsim validate SCENARIO
 //	jitpsim report DIR [--html FILE] [--no-html]
+//	jitpsim report merge --out DIR [--partial] [--no-html] SHARD_DIR...
 //	jitpsim quota --devices N [--quota name=value ...]
 //	jitpsim aws setup|verify|cleanup ...
 //	jitpsim version
+//
+// A run can be split over processes: --shard I/N runs the devices at
+// positions I, I+N, I+2N, ... of the whole fleet at the whole fleet's due
+// times; without --shard, JITPSIM_SHARD_COUNT with JITPSIM_SHARD_INDEX,
+// JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX,
+// in that order, give the shard. --start-at TIME starts the shards together.
 //
 // Exit codes: 0 every gate passed, 1 a gate failed, 2 bad usage or
 // configuration, 3 interrupted or aborted (the report is still written).
@@ -57,7 +64,7 @@ var commands = map[string]command{
 	"version":  {"print the version", versionCmd},
 	"template": {"render a provisioning template as the registration config aws iot register-ca-certificate takes", templateCmd},
 	"serve":    {"run the local AWS IoT stand-in (MQTT broker and control-plane API) on its own", serveCmd},
-	"report":   {"re-render the text and HTML report of a finished run from its --out directory", reportCmd},
+	"report":   {"re-render the report of a finished run from its --out directory, or merge the shards of a sharded run", reportCmd},
 	"quota":    {"estimate which AWS IoT quota binds first when onboarding N devices", quotaCmd},
 	"aws":      {"register the CA in an AWS account, verify and clean up what a run created", awsCmd},
 }
@@ -108,17 +115,28 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, `jitpsim: load-test AWS IoT Just-in-Time Provisioning with simulated devices
 
 Usage:
-  jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT] [--yes]
+  jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--quiet] [--metrics-addr HOST:PORT] [--yes] [--shard I/N] [--start-at TIME]
   jitpsim validate SCENARIO
   jitpsim template render FILE [--role-arn ARN]
   jitpsim mint --count N --out DIR [--key-type ec-p256|rsa-2048] [--key-pool K] [--name-pattern P] [--subject "C=US,O=..."] [--ca-cert F --ca-key F]
   jitpsim report DIR [--html FILE] [--no-html]
+  jitpsim report merge --out DIR [--partial] [--no-html] SHARD_DIR...
   jitpsim quota --devices N [--quota name=value ...]
   jitpsim aws setup SCENARIO [--state DIR] [--create-resources]
   jitpsim aws verify [SCENARIO] [--state DIR] [--run ID|FILE] [--all]
   jitpsim aws cleanup [SCENARIO] [--state DIR] [--run ID|FILE | --ca ID] [--dry-run]
   jitpsim serve [--mqtt-addr ADDR] [--api-addr ADDR] [--data DIR] [--access-key-id K] [--secret-access-key S] [--provision-delay D] [--aws-limits] [--allow-remote]
   jitpsim version
+
+Sharding a run over processes (jitpsim run):
+  --shard I/N      run shard I of N (0 <= I < N): the devices at positions I, I+N, I+2N, ... of the
+                   whole fleet, each at the whole fleet's due time; --devices and --rate are the whole run's
+  --start-at TIME  prepare, then wait until TIME (RFC 3339, e.g. 2026-12-04T20:00:00Z) to start;
+                   give every shard the same TIME
+  Without --shard the shard comes from JITPSIM_SHARD_COUNT with, in this order, JITPSIM_SHARD_INDEX,
+  JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job);
+  --shard wins over the environment. A shard without --out writes to SCENARIO-shard-I-of-N;
+  jitpsim report merge combines the shards' output directories.
 
 Exit codes: 0 pass, 1 gate failed, 2 usage or configuration error, 3 interrupted.
 `)

@@ -30,11 +30,17 @@ type runOptions struct {
 	metricsAddr string
 	// yes confirms a run against a real AWS account above target.confirm_above devices.
 	yes bool
+	// shard is the part of the fleet this process runs (--shard, or the
+	// environment); nil for the whole fleet.
+	shard *report.Shard
+	// startAt, when set, is when the first device starts (--start-at).
+	startAt time.Time
 }
 
-func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
-	var o runOptions
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+// runFlags declares the flags of jitpsim run into o; shard and startAt
+// receive --shard and --start-at as given.
+func runFlags(o *runOptions) (fs *flag.FlagSet, shard, startAt *string) {
+	fs = flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.StringVar(&o.out, "out", "", "write summary.json, junit.xml, report.html, phases.hlog and timeline.csv into this directory")
 	fs.StringVar(&o.state, "state", "", "keep the CA, device identities and the stand-in's registry here across runs")
 	fs.IntVar(&o.devices, "devices", 0, "override devices.count")
@@ -42,12 +48,34 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at HOST:PORT during the run (:PORT listens on 127.0.0.1)")
 	fs.BoolVar(&o.yes, "yes", false, "confirm a run against a real AWS account above target.confirm_above devices")
+	shard = fs.String("shard", "", "run shard I of N (I/N, from 0/N to N-1/N): the devices at positions I, I+N, I+2N, ... on the whole fleet's schedule "+
+		"(default: "+envShardCount+" with "+envShardIndex+", "+envJobIndex+" or "+envBatchIndex+")")
+	startAt = fs.String("start-at", "", "prepare, then wait until this RFC 3339 time (e.g. 2026-12-04T20:00:00Z) to start the first device; give every shard the same")
+	return fs, shard, startAt
+}
+
+func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
+	var o runOptions
+	fs, shard, startAt := runFlags(&o)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return exitUsage, err
 	}
 	if len(pos) != 1 {
-		return exitUsage, usagef("want one scenario file: jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R]")
+		return exitUsage, usagef("want one scenario file: jitpsim run SCENARIO [--out DIR] [--state DIR] [--devices N] [--rate R] [--shard I/N] [--start-at TIME]")
+	}
+	if isSet(fs, "shard") {
+		o.shard, err = parseShard(*shard)
+	} else {
+		o.shard, err = shardFromEnv(os.Getenv)
+	}
+	if err != nil {
+		return exitUsage, usageError{err}
+	}
+	if isSet(fs, "start-at") {
+		if o.startAt, err = parseStartAt(*startAt, time.Now()); err != nil {
+			return exitUsage, usageError{err}
+		}
 	}
 	s, err := scenario.Load(pos[0])
 	if err != nil {
@@ -67,6 +95,13 @@ func runCmd(args []string, stdout, stderr io.Writer) (int, error) {
 // run executes a loaded scenario against its target (the embedded stand-in
 // or an AWS account, target.go) and writes the report; it returns the exit code.
 func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr io.Writer) (int, error) {
+	if err := checkShard(s, o.shard); err != nil {
+		return exitUsage, usageError{err}
+	}
+	outDefaulted := false
+	if o.shard != nil && o.out == "" {
+		o.out, outDefaulted = shardOutDir(s, o.shard), true
+	}
 	tmpl, err := loadTemplate(s)
 	if err != nil {
 		return exitUsage, usageError{err}
@@ -80,7 +115,7 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	if err != nil {
 		return exitUsage, usageError{err}
 	}
-	if err := checkCapacity(s); err != nil {
+	if err := checkCapacity(s, o.shard); err != nil {
 		return exitUsage, usageError{err}
 	}
 	if o.out != "" {
@@ -97,17 +132,28 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 		return exitUsage, err
 	}
 
-	rec := report.NewRecorder()
+	var recOpts []report.Option
+	if o.startAt.After(time.Now()) {
+		// Shards started together share the timeline's zero, for report merge.
+		recOpts = append(recOpts, report.WithStart(o.startAt))
+	}
+	rec := report.NewRecorder(recOpts...)
 	fleet := &sim.Fleet{
 		Scenario:   s,
 		Identities: ids,
 		Target:     where,
 		Recorder:   rec,
 		OnDevice:   tgt.onDevice(),
+		Shard:      o.shard,
+		Start:      o.startAt,
 	}
-	if !o.quiet && s.Capacity == nil { // a capacity ramp announces its steps instead (extras.go)
-		fmt.Fprintf(stderr, "jitpsim: %s: %d devices at %g/s against %s\n",
-			s.Name, s.Devices.Count, s.Arrival.Rate, tgt.describe())
+	if !o.quiet {
+		if s.Capacity == nil { // a capacity ramp announces its steps instead (extras.go)
+			fmt.Fprintln(stderr, startLine(s, fleet, s.Target.Type != scenario.TargetAWS, tgt.describe()))
+		}
+		if outDefaulted {
+			fmt.Fprintf(stderr, "jitpsim: writing this shard's outputs to %s (no --out given)\n", o.out)
+		}
 	}
 	extras, err := startExtras(o, s, fleet, tgt.describe(), stderr)
 	if err != nil {
@@ -115,10 +161,23 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	}
 	defer extras.stop()
 	start := time.Now()
-	stopProgress := startProgress(stderr, o.quiet, extras.src, rec, s.Devices.Count, start)
-	aborted := extras.run(ctx)
+	if !o.startAt.IsZero() {
+		if o.startAt.After(start) {
+			start = o.startAt
+		}
+		announceStart(o.startAt, o.quiet, stderr)
+	}
+	stopProgress := progressFrom(ctx, o.startAt, func() func() {
+		return startProgress(stderr, o.quiet, extras.src, rec, fleet.Planned(), start)
+	})
+	var aborted string
+	// The fleet waits for --start-at itself, minting its first identities
+	// meanwhile; a capacity ramp's steps are fleets of their own and wait here.
+	if s.Capacity == nil || sim.SleepUntil(ctx, o.startAt) {
+		aborted = extras.run(ctx)
+	}
 	stopProgress()
-	elapsed := time.Since(start)
+	elapsed := max(time.Since(start), 0)
 	interrupted := ctx.Err() != nil
 
 	counters := tgt.stop(stderr)
@@ -131,6 +190,9 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 		Interrupted:   interrupted,
 		Aborted:       aborted,
 		Target:        counters,
+		Shard:         o.shard,
+		// Each shard on the embedded target has a stand-in of its own.
+		TargetPerShard: o.shard != nil && s.Target.Type == scenario.TargetEmbedded,
 	})
 	if err := tgt.check(ctx, sum, stderr); err != nil {
 		fmt.Fprintf(stderr, "jitpsim: %v\n", err)
@@ -154,14 +216,16 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	return exitPass, nil
 }
 
-// checkCapacity fails a run whose planned concurrency does not fit the
-// process's open-files limit or the ephemeral ports, before any device starts.
-func checkCapacity(s *scenario.Scenario) error {
+// checkCapacity fails a run whose planned concurrency (for a shard, the
+// shard's) does not fit the process's open-files limit or the ephemeral
+// ports, before any device starts.
+func checkCapacity(s *scenario.Scenario, shard *report.Shard) error {
 	limits, err := sim.SystemLimits()
 	if err != nil {
 		return err
 	}
-	return sim.CheckCapacity(sim.PlanCapacity(s, true), limits)
+	inProcess := s.Target.Type != scenario.TargetAWS // the embedded stand-in holds the other end
+	return sim.CheckCapacity(sim.PlanCapacity(s, shard, inProcess), limits)
 }
 
 // targetCounters reports what the stand-in created during the run.
