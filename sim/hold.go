@@ -25,8 +25,8 @@ type holdPhase struct {
 	started time.Time
 	then    func(report.Outcome, string)
 
-	// pubCtx bounds hold publishes; stop cancels it, so a publish still
-	// waiting for its PUBACK does not outlive the device.
+	// pubCtx bounds hold publishes (set with publish_every); stop cancels
+	// it, so a publish still waiting for its PUBACK does not outlive the device.
 	pubCtx    context.Context
 	cancelPub context.CancelFunc
 
@@ -43,7 +43,6 @@ type holdPhase struct {
 // early (run stopped, connection lost, publish failed).
 func (d *Device) hold(ctx context.Context, s *session, then func(report.Outcome, string)) {
 	h := &holdPhase{d: d, s: s, ctx: ctx, started: time.Now(), then: then}
-	h.pubCtx, h.cancelPub = context.WithCancel(ctx)
 	if d.Holding != nil {
 		d.Holding.Add(1)
 	}
@@ -51,6 +50,7 @@ func (d *Device) hold(ctx context.Context, s *session, then func(report.Outcome,
 	h.mu.Lock()
 	h.end = time.AfterFunc(hb.Duration, func() { h.stop("", "") })
 	if hb.PublishEvery > 0 {
+		h.pubCtx, h.cancelPub = context.WithCancel(ctx)
 		h.next = h.started.Add(hb.PublishEvery)
 		h.tick = time.AfterFunc(hb.PublishEvery, h.publish)
 	}
@@ -78,7 +78,9 @@ func (h *holdPhase) stop(outcome report.Outcome, reason string) {
 	}
 	h.mu.Unlock()
 	h.stopCtx()
-	h.cancelPub()
+	if h.cancelPub != nil {
+		h.cancelPub()
+	}
 	if h.d.Holding != nil {
 		h.d.Holding.Add(-1)
 	}
