@@ -98,6 +98,11 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	if err := checkShard(s, o.shard); err != nil {
 		return exitUsage, usageError{err}
 	}
+	if o.shard != nil && s.AbortOnFail {
+		// A shard sees only its part: it cannot tell that the whole run's gates can no longer pass.
+		fmt.Fprintf(stderr, "jitpsim: abort_on_fail is off in shard %d/%d: one shard's figures cannot tell whether the whole run's gates fail; jitpsim report merge judges them\n", o.shard.Index, o.shard.Count)
+		s.AbortOnFail = false
+	}
 	outDefaulted := false
 	if o.shard != nil && o.out == "" {
 		o.out, outDefaulted = shardOutDir(s, o.shard), true
@@ -210,6 +215,9 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	switch {
 	case sum.Interrupted:
 		return exitInterrupted, nil
+	case !sum.Passed && o.shard != nil:
+		// Gates such as devices.completed >= N or outcome.timeout <= 10 are about the whole run.
+		fmt.Fprintf(stderr, "jitpsim: shard %d/%d: the gates above judge this shard's figures only; the run's verdict is jitpsim report merge's\n", o.shard.Index, o.shard.Count)
 	case !sum.Passed:
 		return exitGateFailed, nil
 	}

@@ -41,7 +41,7 @@ func shardOutDir(s *scenario.Scenario, sh *report.Shard) string {
 func startLine(s *scenario.Scenario, f *sim.Fleet, embedded bool, where string) string {
 	sh := f.Shard
 	if sh == nil {
-		return fmt.Sprintf("jitpsim: %s: %d devices at %g/s against %s", s.Name, s.Devices.Count, s.Arrival.Rate, where)
+		return fmt.Sprintf("jitpsim: %s: %d devices %s against %s", s.Name, sim.PlannedStarts(s), pace(s.Arrival), where)
 	}
 	line := fmt.Sprintf("jitpsim: %s: shard %d/%d: %d of %d devices %s against %s",
 		s.Name, sh.Index, sh.Count, f.Planned(), sim.PlannedStarts(s), shardPace(s.Arrival, sh), where)
@@ -49,6 +49,27 @@ func startLine(s *scenario.Scenario, f *sim.Fleet, embedded bool, where string) 
 		line += " (each shard has its own embedded stand-in; for one shared target use jitpsim serve or an aws target)"
 	}
 	return line
+}
+
+// pace describes the whole fleet's arrival: its rate, ramp, bursts or concurrency.
+func pace(a scenario.Arrival) string {
+	switch {
+	case a.Model == scenario.ModelClosed:
+		return fmt.Sprintf("%d at a time", a.Concurrency)
+	case len(a.Stages) > 0:
+		peak := a.StartRate
+		for _, st := range a.Stages {
+			peak = max(peak, st.Rate)
+		}
+		return fmt.Sprintf("on %d ramp stages from %g/s, up to %g/s", len(a.Stages), a.StartRate, peak)
+	case a.Burst != nil:
+		return fmt.Sprintf("in bursts of %d every %s", a.Burst.Size, a.Burst.Every)
+	}
+	p := fmt.Sprintf("at %g/s", a.Rate)
+	if a.MaxInFlight > 0 {
+		p += fmt.Sprintf(", at most %d in flight", a.MaxInFlight)
+	}
+	return p
 }
 
 // shardPace describes a shard's part of the whole fleet's arrival.

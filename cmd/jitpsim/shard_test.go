@@ -266,3 +266,23 @@ func TestShardFromEnvAndFlags(t *testing.T) {
 		assert.Equal(t, ok, err == nil, "%s: %v", v, err)
 	}
 }
+
+// TestShardLeavesTheVerdictToTheMerge: a shard's gates judge only its part,
+// so a gate about the whole run (here devices.completed >= 4 over 4 devices,
+// of which the shard runs 2) fails in the shard without failing its exit
+// code, and abort_on_fail is off in a shard; the merge judges the whole run.
+func TestShardLeavesTheVerdictToTheMerge(t *testing.T) {
+	dir := t.TempDir()
+	path := writeScenario(t, dir, "abort_on_fail: true\nthresholds: [\"devices.completed >= 4\"]\n")
+	outs := []string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}
+	for i, out := range outs {
+		code, stdout, stderr := runCLI(t, "run", path, "--devices", "4", "--shard", []string{"0/2", "1/2"}[i], "--out", out, "--quiet")
+		require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+		assert.Contains(t, stdout, "FAIL  devices.completed >= 4", "the shard shows its own figures")
+		assert.Contains(t, stderr, "abort_on_fail is off in shard")
+		assert.Contains(t, stderr, "the gates above judge this shard's figures only; the run's verdict is jitpsim report merge's")
+	}
+	code, stdout, stderr := runCLI(t, "report", "merge", "--out", filepath.Join(dir, "merged"), outs[0], outs[1])
+	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "PASS  devices.completed >= 4")
+}
