@@ -54,7 +54,7 @@ func WriteHlog(w io.Writer, s *Summary) error {
 func ReadHlog(r io.Reader) (map[Phase]*hdrhistogram.Histogram, error) {
 	ivs, err := readHlogIntervals(r)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read phases.hlog: %w", err)
 	}
 	out := make(map[Phase]*hdrhistogram.Histogram)
 	for _, iv := range ivs {
@@ -70,9 +70,27 @@ func ReadHlog(r io.Reader) (map[Phase]*hdrhistogram.Histogram, error) {
 
 // hlogInterval is one interval line of a phases.hlog.
 type hlogInterval struct {
-	phase   Phase
-	startMs int64 // the interval's start, epoch milliseconds
-	hist    *hdrhistogram.PackedHistogram
+	phase    Phase
+	startMs  int64 // the interval's start, epoch milliseconds
+	lengthMs int64
+	line     int // the line of the log, from 1
+	hist     *hdrhistogram.PackedHistogram
+}
+
+// maxHlogSeconds bounds the times of an interval log in seconds (epoch
+// seconds for the StartTime and BaseTime, seconds after the base for an
+// interval's start, seconds for its length): about the year 5138, so that
+// every time fits in epoch milliseconds with room to spare.
+const maxHlogSeconds = 1e11
+
+// hlogSeconds parses a time or length of an interval log in seconds:
+// finite, not negative and at most maxHlogSeconds.
+func hlogSeconds(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f > maxHlogSeconds {
+		return 0, false
+	}
+	return f, true
 }
 
 // maxHlogLine bounds one line of an interval log: a compressed histogram of
@@ -85,7 +103,9 @@ const maxHlogLine = 16 << 20
 // log reader does (a "Tag=" prefix, then start, length, max and the
 // histogram; start times relative to the BaseTime comment) but decodes into
 // sparse histograms and rounds the start to the millisecond. Lines tagged
-// with anything but a phase name are skipped.
+// with anything but a phase name are skipped. Times must be finite, not
+// negative and at most maxHlogSeconds; whether they fall within the run is
+// for the caller to check. Errors name the line but not the file.
 func readHlogIntervals(r io.Reader) ([]hlogInterval, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxHlogLine)
@@ -96,7 +116,7 @@ func readHlogIntervals(r io.Reader) ([]hlogInterval, error) {
 		line                int
 	)
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("read phases.hlog: line %d: %s", line, fmt.Sprintf(format, args...))
+		return fmt.Errorf("line %d: %s", line, fmt.Sprintf(format, args...))
 	}
 	for sc.Scan() {
 		line++
@@ -105,10 +125,18 @@ func readHlogIntervals(r io.Reader) ([]hlogInterval, error) {
 		case text == "", strings.HasPrefix(text, `"`):
 			continue
 		case strings.HasPrefix(text, "#"):
-			if v, ok := hlogTime(text, "#[BaseTime:"); ok {
-				baseMs, haveBase = v, true
-			} else if v, ok := hlogTime(text, "#[StartTime:"); ok {
-				startMs, haveStart = v, true
+			for _, c := range []struct {
+				prefix string
+				ms     *int64
+				have   *bool
+			}{{"#[BaseTime:", &baseMs, &haveBase}, {"#[StartTime:", &startMs, &haveStart}} {
+				v, ok, err := hlogTime(text, c.prefix)
+				if err != nil {
+					return nil, fail("%v", err)
+				}
+				if ok {
+					*c.ms, *c.have = v, true
+				}
 			}
 			continue
 		}
@@ -123,10 +151,13 @@ func readHlogIntervals(r io.Reader) ([]hlogInterval, error) {
 		if len(cols) != 4 {
 			return nil, fail("want start,length,max,histogram")
 		}
-		start, err1 := strconv.ParseFloat(cols[0], 64)
-		length, err2 := strconv.ParseFloat(cols[1], 64)
-		if err1 != nil || err2 != nil || start < 0 || length < 0 {
-			return nil, fail("bad interval start %q or length %q", cols[0], cols[1])
+		start, ok := hlogSeconds(cols[0])
+		if !ok {
+			return nil, fail("bad interval start %q: want seconds from 0 to %g", cols[0], float64(maxHlogSeconds))
+		}
+		length, ok := hlogSeconds(cols[1])
+		if !ok {
+			return nil, fail("bad interval length %q: want seconds from 0 to %g", cols[1], float64(maxHlogSeconds))
 		}
 		p, ok := ParsePhase(tag)
 		if !ok {
@@ -148,33 +179,35 @@ func readHlogIntervals(r io.Reader) ([]hlogInterval, error) {
 				baseMs = startMs
 			}
 		}
-		begin := baseMs + int64(math.Round(start*1000))
+		begin, lengthMs := baseMs+int64(math.Round(start*1000)), int64(math.Round(length*1000))
 		h.SetStartTimeMs(begin)
-		h.SetEndTimeMs(begin + int64(math.Round(length*1000)))
-		out = append(out, hlogInterval{phase: p, startMs: begin, hist: h})
+		h.SetEndTimeMs(begin + lengthMs)
+		out = append(out, hlogInterval{phase: p, startMs: begin, lengthMs: lengthMs, line: line, hist: h})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read phases.hlog: %w", err)
+		return nil, fmt.Errorf("after line %d: %w", line, err)
 	}
 	return out, nil
 }
 
 // hlogTime parses the seconds of a "#[BaseTime: 1767323045 (seconds since
-// epoch)]" or "#[StartTime: ..." comment into epoch milliseconds.
-func hlogTime(line, prefix string) (int64, bool) {
+// epoch)]" or "#[StartTime: ..." comment into epoch milliseconds; ok is
+// false for other lines, and a comment without valid seconds is an error.
+func hlogTime(line, prefix string) (ms int64, ok bool, err error) {
 	rest, ok := strings.CutPrefix(line, prefix)
 	if !ok {
-		return 0, false
+		return 0, false, nil
 	}
+	name := strings.TrimSuffix(strings.TrimPrefix(prefix, "#["), ":")
 	f := strings.Fields(rest)
 	if len(f) == 0 {
-		return 0, false
+		return 0, false, fmt.Errorf("%s without seconds", name)
 	}
-	secs, err := strconv.ParseFloat(f[0], 64)
-	if err != nil || secs < 0 {
-		return 0, false
+	secs, ok := hlogSeconds(strings.TrimSuffix(f[0], "]"))
+	if !ok {
+		return 0, false, fmt.Errorf("bad %s %q: want epoch seconds from 0 to %g", name, f[0], float64(maxHlogSeconds))
 	}
-	return int64(math.Round(secs * 1000)), true
+	return int64(math.Round(secs * 1000)), true, nil
 }
 
 // newIntervalHistogram returns an empty interval histogram of the phase:

@@ -28,7 +28,12 @@ import (
 //     phase's histogram, the sum of the shards' per-second interval histograms
 //     of phases.hlog, which HdrHistogram encodes losslessly. The merged summary
 //     keeps those interval histograms, so its phases.hlog is itself a
-//     mergeable part: merging merges gives the direct merge.
+//     mergeable part: merging merges gives the direct merge, file for file
+//     when the shards started at the same instant and each merged part holds
+//     consecutive shards. Otherwise two rounded offsets (a shard's within its
+//     part, the part's within the whole) need not add up to the direct
+//     merge's one, which the part's already summed seconds cannot undo, and
+//     reasons and findings are taken in another order.
 //   - within the histograms' precision: each phase's percentiles, read from
 //     the merged nanosecond histogram and rounded to the microsecond. They
 //     differ from those of one recorder that saw every observation (which
@@ -52,12 +57,34 @@ import (
 // (jitpsim run --shard I/N) or a merge of shards. Unsharded runs are refused:
 // they ran the same devices, so their counts do not add up to one fleet's.
 // Capacity ramps are refused too: each shard's steps and knee stand alone.
-// Every shard must carry the same scenario, shard count and gates; the gates
-// are evaluated again on the merged summary, so they judge the whole fleet.
+// Every shard must carry the same scenario, shard count and gates, and the
+// same whole-run device count and --start-at time where both shards name
+// them; their starts must lie within a day. The gates are evaluated again on
+// the merged summary, so they judge the whole fleet. The merged summary's
+// merged_from keeps how far the shards' starts spread (exactly, so that a
+// merge of merges knows it too), and the shard note says when that makes the
+// per-second figures approximate.
+//
+// ReadDir bounds what it reads (duration_s, started_at, the timeline's
+// seconds and the intervals' times), so a corrupt or hand-edited part gives a
+// one-line error naming its file; the merge adds bounds of its own: the shard
+// count and the spread of the starts.
 
 // maxFindings bounds the sample findings kept in a merged summary, as the
 // CLI bounds those of one run.
 const maxFindings = 20
+
+// maxShardCount bounds the shard count a summary may name, so that a
+// corrupt one does not make the merge list a billion missing shards.
+const maxShardCount = 1_000_000
+
+// maxStartSpread bounds how far apart the starts of the shards of one run
+// may be: the timeline is aligned on them, one row per second.
+const maxStartSpread = 24 * time.Hour
+
+// noteStartSpread is the spread of the shards' starts above which the shard
+// note says that the per-second figures are approximate.
+const noteStartSpread = time.Second
 
 // MergeOptions tunes MergeDirs.
 type MergeOptions struct {
@@ -84,10 +111,13 @@ func (e *MissingShardsError) Error() string {
 
 // mergePart is one directory to merge.
 type mergePart struct {
-	dir    string
-	s      *Summary
-	shards []int // the shard indexes the part holds, ascending
-	count  int   // the run's shard count
+	dir     string
+	s       *Summary
+	shards  []int     // the shard indexes the part holds, ascending
+	count   int       // the run's shard count
+	planned int       // the whole run's planned devices; 0 when unknown
+	startAt time.Time // the run's --start-at; zero when unknown
+	latest  time.Time // the start of the part's latest shard
 }
 
 // MergeDirs combines the output directories of the shards of one sharded run
@@ -132,22 +162,33 @@ func readPart(dir string) (mergePart, error) {
 	if err != nil {
 		return mergePart{}, err // ReadDir's errors name the file
 	}
-	p := mergePart{dir: dir, s: s}
+	p := mergePart{dir: dir, s: s, latest: s.StartedAt}
 	switch sh, set := s.Shard, s.MergedFrom; {
 	case sh != nil && set != nil:
 		return p, fmt.Errorf("%s: summary.json names both a shard and merged shards", dir)
 	case sh != nil:
-		if sh.Count < 1 || sh.Index < 0 || sh.Index >= sh.Count {
+		if sh.Count < 1 || sh.Count > maxShardCount || sh.Index < 0 || sh.Index >= sh.Count {
 			return p, fmt.Errorf("%s: shard %d/%d is out of range", dir, sh.Index, sh.Count)
 		}
-		p.shards, p.count = []int{sh.Index}, sh.Count
+		if sh.Planned < 0 {
+			return p, fmt.Errorf("%s: shard %d/%d names a whole run of %d devices", dir, sh.Index, sh.Count, sh.Planned)
+		}
+		p.shards, p.count, p.planned, p.startAt = []int{sh.Index}, sh.Count, sh.Planned, sh.StartAt
 	case set != nil:
-		p.shards, p.count = slices.Clone(set.Indexes), set.Count
+		p.shards, p.count, p.planned, p.startAt = slices.Clone(set.Indexes), set.Count, set.Planned, set.StartAt
 		slices.Sort(p.shards)
-		if set.Count < 1 || len(p.shards) == 0 || p.shards[0] < 0 || p.shards[len(p.shards)-1] >= set.Count ||
-			len(slices.Compact(slices.Clone(p.shards))) != len(p.shards) {
+		if set.Count < 1 || set.Count > maxShardCount || len(p.shards) == 0 || p.shards[0] < 0 ||
+			p.shards[len(p.shards)-1] >= set.Count || len(slices.Compact(slices.Clone(p.shards))) != len(p.shards) {
 			return p, fmt.Errorf("%s: merged_from %v of %d is not a set of shards", dir, set.Indexes, set.Count)
 		}
+		if set.Planned < 0 {
+			return p, fmt.Errorf("%s: merged_from names a whole run of %d devices", dir, set.Planned)
+		}
+		if sp := set.StartSpreadS; math.IsNaN(sp) || sp < 0 || sp > maxStartSpread.Seconds() {
+			return p, fmt.Errorf("%s: merged_from.start_spread_s %s is out of range (want 0 to %s)", dir,
+				formatSeconds(sp), formatSeconds(maxStartSpread.Seconds()))
+		}
+		p.latest = s.StartedAt.Add(durationFromSeconds(set.StartSpreadS))
 	default:
 		return p, fmt.Errorf("%s: not a shard of a sharded run (summary.json has no shard); merge combines the outputs of jitpsim run --shard I/N", dir)
 	}
@@ -169,6 +210,11 @@ func readPart(dir string) (mergePart, error) {
 	return p, nil
 }
 
+// durationFromSeconds converts seconds to a duration, rounded to the microsecond.
+func durationFromSeconds(s float64) time.Duration {
+	return time.Duration(math.Round(s*1e6)) * time.Microsecond
+}
+
 // unwrapPath drops the path of a *fs.PathError, which the message names already.
 func unwrapPath(err error) error {
 	var pe *fs.PathError
@@ -184,7 +230,16 @@ func mergeParts(parts []mergePart, opt MergeOptions) (*Summary, error) {
 	first := parts[0]
 	gates := first.s.gates()
 	holder := make(map[int]string)
-	for _, p := range parts {
+	var planned, startAt *mergePart // the first parts that name them
+	earliest, latest := &parts[0], &parts[0]
+	for i := range parts {
+		p := &parts[i]
+		if planned == nil && p.planned > 0 {
+			planned = p
+		}
+		if startAt == nil && !p.startAt.IsZero() {
+			startAt = p
+		}
 		switch {
 		case p.s.Scenario != first.s.Scenario:
 			return nil, fmt.Errorf("%s: scenario %q, but %s ran %q", p.dir, p.s.Scenario, first.dir, first.s.Scenario)
@@ -194,6 +249,18 @@ func mergeParts(parts []mergePart, opt MergeOptions) (*Summary, error) {
 			return nil, fmt.Errorf("%s: a target of its own is %t, but %t in %s", p.dir, p.s.TargetPerShard, first.s.TargetPerShard, first.dir)
 		case !slices.Equal(p.s.gates(), gates):
 			return nil, fmt.Errorf("%s: gates %s differ from %s's %s", p.dir, gateList(p.s.gates()), first.dir, gateList(gates))
+		case p.planned > 0 && p.planned != planned.planned:
+			return nil, fmt.Errorf("%s: the whole run planned %d devices, but %d in %s; not shards of one run",
+				p.dir, p.planned, planned.planned, planned.dir)
+		case !p.startAt.IsZero() && !p.startAt.Equal(startAt.startAt):
+			return nil, fmt.Errorf("%s: --start-at %s, but %s ran with --start-at %s; not shards of one run",
+				p.dir, p.startAt.Format(time.RFC3339Nano), startAt.dir, startAt.startAt.Format(time.RFC3339Nano))
+		}
+		if p.s.StartedAt.Before(earliest.s.StartedAt) {
+			earliest = p
+		}
+		if p.latest.After(latest.latest) {
+			latest = p
 		}
 		for _, k := range p.shards {
 			if other, dup := holder[k]; dup {
@@ -202,7 +269,19 @@ func mergeParts(parts []mergePart, opt MergeOptions) (*Summary, error) {
 			holder[k] = p.dir
 		}
 	}
-	set := &ShardSet{Count: first.count}
+	spread := latest.latest.Sub(earliest.s.StartedAt).Round(time.Microsecond)
+	if spread > maxStartSpread {
+		return nil, fmt.Errorf("%s: started %s, %s after %s (started %s); the shards of one run start within %s",
+			latest.dir, latest.latest.Format(time.RFC3339), spread.Round(time.Second), earliest.dir,
+			earliest.s.StartedAt.Format(time.RFC3339), maxStartSpread)
+	}
+	set := &ShardSet{Count: first.count, StartSpreadS: spread.Seconds()}
+	if planned != nil {
+		set.Planned = planned.planned
+	}
+	if startAt != nil {
+		set.StartAt = startAt.startAt
+	}
 	var missing []int
 	for k := range first.count {
 		if _, ok := holder[k]; ok {
@@ -477,8 +556,20 @@ func (s *Summary) mergeTimeline(parts []mergePart) {
 
 // ShardNote says which part of a sharded run the summary covers: "shard
 // 1/4", "merged from 4 shards" or "merged 2 of 4 shards; shards 1 and 3 are
-// missing"; empty for an unsharded run.
+// missing"; empty for an unsharded run. A merge of shards whose starts spread
+// over more than noteStartSpread adds "; shard starts spread over 2.5 s:
+// per-second figures are approximate".
 func (s *Summary) ShardNote() string {
+	note := s.shardNote()
+	// Compared as shown, to the millisecond, so that the note never says "over 1 s".
+	if set := s.MergedFrom; set != nil && math.Round(set.StartSpreadS*1000) > float64(noteStartSpread/time.Millisecond) {
+		note += fmt.Sprintf("; shard starts spread over %s s: per-second figures are approximate", formatSeconds(set.StartSpreadS))
+	}
+	return note
+}
+
+// shardNote is ShardNote without the note on the spread of the starts.
+func (s *Summary) shardNote() string {
 	switch {
 	case s.Shard != nil:
 		return fmt.Sprintf("shard %d/%d", s.Shard.Index, s.Shard.Count)

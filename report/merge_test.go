@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -73,22 +74,33 @@ func testFleet(n int) []testDevice {
 // sh == nil) as one process of a sharded run would, and evaluates the gates.
 func shardSummary(t *testing.T, fleet []testDevice, sh *Shard, gates ...string) *Summary {
 	t.Helper()
-	now := mergeStart
-	r := NewRecorder(WithStart(mergeStart), WithClock(func() time.Time { return now }))
+	return lateShardSummary(t, fleet, sh, 0, gates...)
+}
+
+// lateShardSummary is shardSummary for a shard that started late after
+// mergeStart (a pod that missed --start-at): its start and its devices'
+// times are that much later.
+func lateShardSummary(t *testing.T, fleet []testDevice, sh *Shard, late time.Duration, gates ...string) *Summary {
+	t.Helper()
+	start := mergeStart.Add(late)
+	now := start
+	r := NewRecorder(WithStart(start), WithClock(func() time.Time { return now }))
 	k, n := 0, 1
 	if sh != nil {
 		k, n = sh.Index, sh.Count
 	}
-	count, last := 0, mergeStart
+	count, last := 0, start
 	for g := k; g < len(fleet); g += n {
-		now = fleet[g].done
-		r.Record(fleet[g].obs)
+		o := fleet[g].obs
+		o.Start = o.Start.Add(late)
+		now = fleet[g].done.Add(late)
+		r.Record(o)
 		count++
 		if now.After(last) {
 			last = now
 		}
 	}
-	s := r.Summarize(Meta{Scenario: "merge-test", Planned: count, Started: count, Duration: last.Sub(mergeStart), Shard: sh})
+	s := r.Summarize(Meta{Scenario: "merge-test", Planned: count, Started: count, Duration: last.Sub(start), Shard: sh})
 	var gs []Gate
 	for _, e := range gates {
 		gs = append(gs, mustGate(t, e))
@@ -567,4 +579,286 @@ func TestMissingShardsErrorText(t *testing.T) {
 		var m *MissingShardsError
 		assert.True(t, errors.As(fmt.Errorf("wrapped: %w", err), &m))
 	}
+}
+
+// editFile rewrites the file name of the run directory dir with edit.
+func editFile(t *testing.T, dir, name string, edit func(string) string) {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, []byte(edit(string(data))), 0o644))
+}
+
+// editSummary rewrites summary.json of dir through its generic JSON form.
+func editSummary(t *testing.T, dir string, edit func(map[string]any)) {
+	t.Helper()
+	editFile(t, dir, FileSummary, func(text string) string {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(text), &m))
+		edit(m)
+		out, err := json.MarshalIndent(m, "", "  ")
+		require.NoError(t, err)
+		return string(out)
+	})
+}
+
+// editHlogColumn sets column col (1 the start, 2 the length) of the first
+// interval line of dir's phases.hlog.
+func editHlogColumn(t *testing.T, dir string, col int, value string) {
+	t.Helper()
+	editFile(t, dir, FileHlog, func(text string) string {
+		lines := strings.Split(text, "\n")
+		for i, line := range lines {
+			if strings.HasPrefix(line, "Tag=") {
+				cols := strings.Split(line, ",")
+				require.Greater(t, len(cols), col)
+				cols[col] = value
+				lines[i] = strings.Join(cols, ",")
+				return strings.Join(lines, "\n")
+			}
+		}
+		require.Fail(t, "no interval line in phases.hlog")
+		return text
+	})
+}
+
+func TestMergeRejectsCorruptParts(t *testing.T) {
+	fleet := testFleet(30)
+	s0 := writeRun(t, shardSummary(t, fleet, &Shard{Index: 0, Count: 2}))
+	shard1 := shardSummary(t, fleet, &Shard{Index: 1, Count: 2})
+	require.Equal(t, 5.027, shard1.DurationS, "the messages below name it")
+	require.Len(t, shard1.Timeline, 6, "seconds 0 to 5")
+	timelineRow := func(second string) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			editFile(t, dir, FileTimeline, func(text string) string { return text + second + ",0,1,1,0,,\n" })
+		}
+	}
+	hlogStart := func(v string) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) { editHlogColumn(t, dir, 1, v) }
+	}
+	hlogLength := func(v string) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) { editHlogColumn(t, dir, 2, v) }
+	}
+	hlogComment := func(old, new string) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			editFile(t, dir, FileHlog, func(text string) string {
+				require.Contains(t, text, old)
+				return strings.Replace(text, old, new, 1)
+			})
+		}
+	}
+	summary := func(key string, v any) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) { editSummary(t, dir, func(m map[string]any) { m[key] = v }) }
+	}
+	startedAt := func(by time.Duration) func(t *testing.T, dir string) {
+		return summary("started_at", mergeStart.Add(by).Format(time.RFC3339Nano))
+	}
+	tests := []struct {
+		name string
+		edit func(t *testing.T, dir string)
+		file string // the file the error names first; "" for the directory (the merge's own checks)
+		want string // "" for no error
+	}{
+		// Each of these crashed the merge or ran out of memory.
+		{"timeline second MaxInt64", timelineRow("9223372036854775807"), FileTimeline,
+			"line 8: second 9223372036854775807 is past the run's 5.027 s"},
+		{"timeline second 1e12", timelineRow("1000000000000"), FileTimeline, "line 8: second 1000000000000 is past the run's 5.027 s"},
+		{"hlog interval start 9e15", hlogStart("9e15"), FileHlog, `line 6: bad interval start "9e15": want seconds from 0 to 1e+11`},
+		{"hlog interval start 1e8", hlogStart("1e8"), FileHlog, "line 6: a connect interval at second 100000000 is past the run's 5.027 s"},
+		{"hlog interval start NaN", hlogStart("NaN"), FileHlog, `line 6: bad interval start "NaN"`},
+		{"hlog interval start Inf", hlogStart("+Inf"), FileHlog, `line 6: bad interval start "+Inf"`},
+		{"hlog interval start negative", hlogStart("-1"), FileHlog, `line 6: bad interval start "-1"`},
+		{"hlog interval length NaN", hlogLength("NaN"), FileHlog, `line 6: bad interval length "NaN"`},
+		{"hlog interval length 1e8", hlogLength("1e8"), FileHlog, "line 6: a connect interval of 100000000 s is longer than the run's 5.027 s"},
+		{"hlog BaseTime NaN", hlogComment("#[BaseTime: 1772600767", "#[BaseTime: NaN"), FileHlog, `line 4: bad BaseTime "NaN"`},
+		{"hlog StartTime huge", hlogComment("#[StartTime: 1772600767", "#[StartTime: 1e300"), FileHlog, `line 3: bad StartTime "1e300"`},
+		{"hlog BaseTime 1000 s early", hlogComment("#[BaseTime: 1772600767", "#[BaseTime: 1772599767"), FileHlog,
+			"line 6: a connect interval starts 1000000 ms before the run"},
+		{"duration_s huge", summary("duration_s", 1e300), FileSummary, "duration_s 1e+300 is not a run's duration (want 0 to 2592000 s, 30 days)"},
+		{"duration_s negative", summary("duration_s", -1), FileSummary, "duration_s -1 is not a run's duration"},
+		{"duration_s over 30 days", summary("duration_s", 2592000.5), FileSummary, "duration_s 2592000.5 is not a run's duration"},
+		{"duration_s shorter than the run", summary("duration_s", 0.5), FileHlog, "a connect interval at second 4 is past the run's 0.5 s"},
+		{"started_at in year 1", summary("started_at", "0001-01-01T00:00:01Z"), FileSummary,
+			"started_at 0001-01-01T00:00:01Z is out of range (want 1970-01-01 to 5138-11-16)"},
+		{"started_at 10 days early", startedAt(-240 * time.Hour), FileHlog, "line 6: a connect interval at second 864000 is past the run's 5.027 s"},
+		{"started_at an hour late", startedAt(time.Hour), FileHlog, "line 6: a connect interval starts 3600000 ms before the run"},
+		{"shard count a trillion", summary("shard", map[string]any{"index": 1, "count": 1e12}), "", "shard 1/1000000000000 is out of range"},
+		// What a run writes stays readable, up to the slack.
+		{"timeline within the slack", timelineRow("8"), "", ""},
+		{"hlog interval within the slack", hlogStart("8"), "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeRun(t, shard1)
+			tt.edit(t, dir)
+			var err error
+			require.NotPanics(t, func() { _, err = MergeDirs([]string{s0, dir}, MergeOptions{}) })
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			blame := dir
+			if tt.file != "" {
+				blame = filepath.Join(dir, tt.file)
+			}
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, blame+": "), "%q names %s first", msg, blame)
+			assert.Contains(t, msg, tt.want)
+			assert.NotContains(t, msg, "\n", "one line")
+			if tt.file != "" {
+				// jitpsim report reads the directory the same way.
+				_, rerr := ReadDir(dir)
+				assert.Equal(t, err, rerr)
+			}
+		})
+	}
+}
+
+func TestMergeRefusesShardsOfOtherRuns(t *testing.T) {
+	fleet := testFleet(30)
+	startAt := mergeStart
+	type spec struct {
+		k       int
+		late    time.Duration
+		planned int
+		startAt time.Time
+	}
+	write := func(t *testing.T, sp spec) string {
+		s := lateShardSummary(t, fleet, &Shard{Index: sp.k, Count: 2, Planned: sp.planned, StartAt: sp.startAt}, sp.late)
+		return writeRun(t, s)
+	}
+	tests := []struct {
+		name    string
+		parts   []spec
+		merge0  bool // merge the first part on its own (--partial) and merge that
+		edit    func(t *testing.T, dir string)
+		blame   int // the part the error names first
+		want    string
+		wantSet ShardSet // of a merge that works
+	}{
+		{name: "planned and start_at agree", parts: []spec{{0, 0, 30, startAt}, {1, 0, 30, startAt}},
+			wantSet: ShardSet{Count: 2, Indexes: []int{0, 1}, Planned: 30, StartAt: startAt}},
+		{name: "named by one shard only", parts: []spec{{0, 0, 0, time.Time{}}, {1, 0, 30, startAt}},
+			wantSet: ShardSet{Count: 2, Indexes: []int{0, 1}, Planned: 30, StartAt: startAt}},
+		{name: "planned differs", parts: []spec{{0, 0, 30, startAt}, {1, 0, 60, startAt}}, blame: 1,
+			want: "the whole run planned 60 devices, but 30 in %s; not shards of one run"},
+		{name: "start_at differs", parts: []spec{{0, 0, 30, startAt}, {1, time.Minute, 30, startAt.Add(time.Minute)}}, blame: 1,
+			want: "--start-at 2026-03-04T05:07:07Z, but %s ran with --start-at 2026-03-04T05:06:07Z; not shards of one run"},
+		{name: "a merge of another run", parts: []spec{{0, 0, 60, startAt}, {1, 0, 30, startAt}}, merge0: true, blame: 1,
+			want: "the whole run planned 30 devices, but 60 in %s; not shards of one run"},
+		{name: "a merge keeps planned and start_at", parts: []spec{{0, 0, 30, startAt}, {1, 0, 0, time.Time{}}}, merge0: true,
+			wantSet: ShardSet{Count: 2, Indexes: []int{0, 1}, Planned: 30, StartAt: startAt}},
+		{name: "starts two days apart", parts: []spec{{0, 0, 0, time.Time{}}, {1, 48 * time.Hour, 0, time.Time{}}}, blame: 1,
+			want: "started 2026-03-06T05:06:07Z, 48h0m0s after %s (started 2026-03-04T05:06:07Z); the shards of one run start within 24h0m0s"},
+		{name: "a merge whose shards started a day apart", parts: []spec{{0, 0, 0, time.Time{}}, {1, 0, 0, time.Time{}}}, merge0: true,
+			edit: func(t *testing.T, dir string) {
+				editSummary(t, dir, func(m map[string]any) { m["merged_from"].(map[string]any)["start_spread_s"] = 90000 })
+			},
+			want: "merged_from.start_spread_s 90000 is out of range (want 0 to 86400)"},
+		{name: "a merge's latest shard counts", parts: []spec{{0, 20 * time.Hour, 0, time.Time{}}, {1, 0, 0, time.Time{}}}, merge0: true,
+			edit: func(t *testing.T, dir string) {
+				editSummary(t, dir, func(m map[string]any) { m["merged_from"].(map[string]any)["start_spread_s"] = 5 * 3600 })
+			},
+			want: "started 2026-03-05T06:06:07Z, 25h0m0s after %s (started 2026-03-04T05:06:07Z); the shards of one run start within 24h0m0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dirs := make([]string, len(tt.parts))
+			for i, sp := range tt.parts {
+				dirs[i] = write(t, sp)
+			}
+			if tt.merge0 {
+				m, err := MergeDirs(dirs[:1], MergeOptions{Partial: true})
+				require.NoError(t, err)
+				dirs[0] = writeRun(t, m)
+			}
+			if tt.edit != nil {
+				tt.edit(t, dirs[0])
+			}
+			m, err := MergeDirs(dirs, MergeOptions{})
+			if tt.want == "" {
+				require.NoError(t, err)
+				require.NotNil(t, m.MergedFrom)
+				assert.Equal(t, tt.wantSet, *m.MergedFrom)
+				back, err := ReadDir(writeRun(t, m))
+				require.NoError(t, err)
+				assert.Equal(t, m.MergedFrom, back.MergedFrom, "merged_from reads back")
+				return
+			}
+			require.Error(t, err)
+			want := tt.want
+			if strings.Contains(want, "%s") {
+				want = fmt.Sprintf(want, dirs[1-tt.blame])
+			}
+			assert.Equal(t, dirs[tt.blame]+": "+want, err.Error())
+		})
+	}
+}
+
+func TestMergeNotesStartSpread(t *testing.T) {
+	fleet := testFleet(60)
+	const approx = "; shard starts spread over %s s: per-second figures are approximate"
+	tests := []struct {
+		name   string
+		count  int
+		late   []time.Duration // of shards 0, 1, ...
+		spread float64
+		note   string
+	}{
+		{"together", 2, []time.Duration{0, 0}, 0, "merged from 2 shards"},
+		{"within a second", 2, []time.Duration{0, 800 * time.Millisecond}, 0.8, "merged from 2 shards"},
+		{"a second exactly", 2, []time.Duration{time.Second, 0}, 1, "merged from 2 shards"},
+		{"a second to the millisecond", 2, []time.Duration{0, 1000400 * time.Microsecond}, 1.0004, "merged from 2 shards"},
+		{"spread", 2, []time.Duration{0, 2500 * time.Millisecond}, 2.5, "merged from 2 shards" + fmt.Sprintf(approx, "2.5")},
+		{"to the microsecond", 3, []time.Duration{1234567 * time.Microsecond, 0, 3 * time.Second}, 3,
+			"merged from 3 shards" + fmt.Sprintf(approx, "3")},
+		{"partial", 3, []time.Duration{0, 2500 * time.Millisecond}, 2.5,
+			"merged 2 of 3 shards; shard 2 is missing" + fmt.Sprintf(approx, "2.5")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dirs []string
+			for k, late := range tt.late {
+				dirs = append(dirs, writeRun(t, lateShardSummary(t, fleet, &Shard{Index: k, Count: tt.count}, late)))
+			}
+			m, err := MergeDirs(dirs, MergeOptions{Partial: len(dirs) < tt.count})
+			require.NoError(t, err)
+			require.NotNil(t, m.MergedFrom)
+			assert.Equal(t, tt.spread, m.MergedFrom.StartSpreadS)
+			assert.Equal(t, tt.note, m.ShardNote())
+			text := string(render(t, WriteText, m))
+			assert.Equal(t, tt.note, strings.Split(text, "\n")[1], "next to the header")
+
+			dir := writeRun(t, m)
+			summary, err := os.ReadFile(filepath.Join(dir, FileSummary))
+			require.NoError(t, err)
+			assert.Equal(t, tt.spread != 0, strings.Contains(string(summary), `"start_spread_s"`), "omitted when the shards started together")
+			back, err := ReadDir(dir)
+			require.NoError(t, err)
+			assert.Equal(t, text, string(render(t, WriteText, back)), "the note reads back")
+		})
+	}
+
+	t.Run("merge of merges", func(t *testing.T) {
+		// The pairs' own starts are the same: only the spread merged_from
+		// keeps says that shard 1 started 2.5 s late.
+		var shards []string
+		for k, late := range []time.Duration{0, 2500 * time.Millisecond, 0, 0} {
+			shards = append(shards, writeRun(t, lateShardSummary(t, fleet, &Shard{Index: k, Count: 4}, late)))
+		}
+		direct, err := MergeDirs(shards, MergeOptions{})
+		require.NoError(t, err)
+		m01, err := MergeDirs(shards[:2], MergeOptions{Partial: true})
+		require.NoError(t, err)
+		m23, err := MergeDirs(shards[2:], MergeOptions{Partial: true})
+		require.NoError(t, err)
+		require.True(t, m01.StartedAt.Equal(m23.StartedAt))
+		m, err := MergeDirs([]string{writeRun(t, m01), writeRun(t, m23)}, MergeOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, "merged from 4 shards"+fmt.Sprintf(approx, "2.5"), m.ShardNote())
+		// Each pair starts with the whole run, so its shards' offsets are the direct merge's.
+		assert.Equal(t, readFiles(t, writeRun(t, direct)), readFiles(t, writeRun(t, m)))
+	})
 }

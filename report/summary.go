@@ -99,6 +99,10 @@ type Shard struct {
 	Index int `json:"index"`
 	// Count is how many shards the run has.
 	Count int `json:"count"`
+	// Planned is how many devices the whole run (every shard) planned to start; 0 when unknown.
+	Planned int `json:"planned,omitempty"`
+	// StartAt is the start time the run requested with --start-at, the same for every shard; zero without it.
+	StartAt time.Time `json:"start_at,omitzero"`
 }
 
 // ShardSet names the shards of a sharded run that a merged summary covers.
@@ -107,6 +111,13 @@ type ShardSet struct {
 	Count int `json:"count"`
 	// Indexes lists the merged shards' indexes, ascending.
 	Indexes []int `json:"indexes"`
+	// Planned is the whole run's planned device count the shards name (Shard.Planned); 0 when unknown.
+	Planned int `json:"planned,omitempty"`
+	// StartAt is the --start-at time the shards name (Shard.StartAt); zero without it.
+	StartAt time.Time `json:"start_at,omitzero"`
+	// StartSpreadS is how many seconds the latest of the merged shards started after the
+	// earliest (StartedAt), to the microsecond; 0 when they started together.
+	StartSpreadS float64 `json:"start_spread_s,omitempty"`
 }
 
 // Devices counts the devices of a run.

@@ -41,20 +41,36 @@ func WriteTimelineCSV(w io.Writer, s *Summary) error {
 }
 
 // ReadTimelineCSV reads a timeline written by WriteTimelineCSV. Rows must
-// have the header's columns; numbers must be non-negative. A row with
-// percentiles gets ProvisionCount 1, as the file does not hold the count.
+// have the header's columns; numbers must be non-negative, and seconds at
+// most those of the longest run a summary may hold (maxRunSeconds). A row
+// with percentiles gets ProvisionCount 1, as the file does not hold the count.
 func ReadTimelineCSV(r io.Reader) ([]Second, error) {
+	rows, err := readTimeline(r, -1)
+	if err != nil {
+		return nil, fmt.Errorf("read timeline.csv: %w", err)
+	}
+	return rows, nil
+}
+
+// readTimeline reads a timeline as ReadTimelineCSV does. When the run's
+// duration is known (durationS >= 0), a second past it (with the slack of
+// secondsLimit) is an error too. Errors name the line but not the file.
+func readTimeline(r io.Reader, durationS float64) ([]Second, error) {
+	limit := maxRunSeconds + runSlackSeconds
+	if durationS >= 0 {
+		limit = secondsLimit(durationS)
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = len(timelineHeader)
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("read timeline.csv: empty file")
+		return nil, errors.New("empty file")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read timeline.csv: %w", err)
+		return nil, err
 	}
 	if strings.Join(head, ",") != strings.Join(timelineHeader, ",") {
-		return nil, fmt.Errorf("read timeline.csv: header %q, want %q", strings.Join(head, ","), strings.Join(timelineHeader, ","))
+		return nil, fmt.Errorf("header %q, want %q", strings.Join(head, ","), strings.Join(timelineHeader, ","))
 	}
 	var rows []Second
 	for {
@@ -63,12 +79,18 @@ func ReadTimelineCSV(r io.Reader) ([]Second, error) {
 			return rows, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read timeline.csv: %w", err)
+			return nil, err
 		}
 		line, _ := cr.FieldPos(0)
 		row, err := parseTimelineRow(rec)
 		if err != nil {
-			return nil, fmt.Errorf("read timeline.csv: line %d: %w", line, err)
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		if row.Second > limit {
+			if durationS >= 0 {
+				return nil, fmt.Errorf("line %d: second %d is past the run's %s s", line, row.Second, formatSeconds(durationS))
+			}
+			return nil, fmt.Errorf("line %d: second %d is past the longest run (%d s)", line, row.Second, maxRunSeconds)
 		}
 		rows = append(rows, row)
 	}

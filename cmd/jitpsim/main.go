@@ -135,8 +135,9 @@ Sharding a run over processes (jitpsim run):
                    give every shard the same TIME
   Without --shard the shard comes from JITPSIM_SHARD_COUNT with, in this order, JITPSIM_SHARD_INDEX,
   JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job);
-  --shard wins over the environment. A shard without --out writes to SCENARIO-shard-I-of-N;
-  jitpsim report merge combines the shards' output directories.
+  --shard wins over the environment. A shard without --out writes to SCENARIO-shard-I-of-N and
+  exits 0 unless interrupted: jitpsim report merge combines the shards' output directories (a quoted
+  pattern such as 'out/shard-*' is expanded by jitpsim itself) and judges the gates on the whole run.
 
 Exit codes: 0 pass, 1 gate failed, 2 usage or configuration error, 3 interrupted.
 `)

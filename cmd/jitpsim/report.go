@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/jitpsim/jitpsim/report"
 )
@@ -54,7 +56,8 @@ const mergeUsage = "jitpsim report merge --out DIR [--partial] [--no-html] SHARD
 // reportMergeCmd combines the output directories of the shards of one run
 // (jitpsim run --shard I/N) into the whole run's: every output file in --out,
 // the text report on stdout, the gates judged on the whole fleet, and the
-// exit code of `jitpsim report`.
+// exit code of `jitpsim report`. It expands shell patterns in the shard
+// arguments itself (expandShardArgs), for containers without a shell.
 func reportMergeCmd(args []string, stdout, _ io.Writer) (int, error) {
 	fs := flag.NewFlagSet("report merge", flag.ContinueOnError)
 	out := fs.String("out", "", "write the merged run's files into this directory (created if needed)")
@@ -70,12 +73,11 @@ func reportMergeCmd(args []string, stdout, _ io.Writer) (int, error) {
 	case len(pos) == 0:
 		return exitUsage, usagef("want the shards' run directories: %s", mergeUsage)
 	}
-	for _, dir := range pos {
-		if samePath(dir, *out) {
-			return exitUsage, usagef("--out %s is one of the shard directories; merging into it would overwrite the shard's files", *out)
-		}
+	dirs, err := expandShardArgs(pos, *out)
+	if err != nil {
+		return exitUsage, err
 	}
-	s, err := report.MergeDirs(pos, report.MergeOptions{Partial: *partial})
+	s, err := report.MergeDirs(dirs, report.MergeOptions{Partial: *partial})
 	var missing *report.MissingShardsError
 	switch {
 	case errors.As(err, &missing):
@@ -98,6 +100,55 @@ func reportMergeCmd(args []string, stdout, _ io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	return verdictCode(s), nil
+}
+
+// expandShardArgs returns the shard directories the arguments of jitpsim
+// report merge name. An argument with a pattern character (*, ? or [) that is
+// not an existing path is a pattern, as a shell would have expanded it:
+// filepath.Glob's matches, sorted, but for the --out directory (a merge into
+// a directory next to the shards matches a pattern such as results/*). A
+// pattern that matches nothing, or a literal argument that is the --out
+// directory, is a usage error.
+func expandShardArgs(args []string, out string) ([]string, error) {
+	var dirs []string
+	for _, arg := range args {
+		if !isPattern(arg) {
+			if samePath(arg, out) {
+				return nil, usagef("--out %s is one of the shard directories; merging into it would overwrite the shard's files", out)
+			}
+			dirs = append(dirs, arg)
+			continue
+		}
+		matches, err := filepath.Glob(arg)
+		if err != nil {
+			return nil, usagef("shard directory pattern %q: %v", arg, err)
+		}
+		slices.Sort(matches)
+		n := len(dirs)
+		for _, m := range matches {
+			if !samePath(m, out) {
+				dirs = append(dirs, m)
+			}
+		}
+		if len(dirs) == n {
+			what := "nothing"
+			if len(matches) > 0 {
+				what = "only --out " + out
+			}
+			return nil, usagef("shard directory pattern %q matches %s: %s", arg, what, mergeUsage)
+		}
+	}
+	return dirs, nil
+}
+
+// isPattern reports whether a shard argument is a pattern for filepath.Glob:
+// it has a pattern character and is not the name of an existing file.
+func isPattern(arg string) bool {
+	if !strings.ContainsAny(arg, "*?[") {
+		return false
+	}
+	_, err := os.Lstat(arg)
+	return err != nil
 }
 
 // verdictCode is the exit code of a finished run's summary.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,7 +18,13 @@ import (
 // k, k+n, ... of 10 provision in 200+g ms, but device 7 times out.
 func writeShardDir(t *testing.T, k, n int, gates ...string) string {
 	t.Helper()
-	start := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	return writeLateShardDir(t, k, n, 0, gates...)
+}
+
+// writeLateShardDir is writeShardDir for a shard that started late.
+func writeLateShardDir(t *testing.T, k, n int, late time.Duration, gates ...string) string {
+	t.Helper()
+	start := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC).Add(late)
 	now := start
 	r := report.NewRecorder(report.WithStart(start), report.WithClock(func() time.Time { return now }))
 	count := 0
@@ -50,6 +57,7 @@ func TestReportMergeCommand(t *testing.T) {
 		gate      string
 		args      []string // flags before the shard directories
 		shards    []int    // of 2
+		late      time.Duration
 		wantCode  int
 		wantLines []string
 		wantHTML  bool
@@ -68,13 +76,19 @@ func TestReportMergeCommand(t *testing.T) {
 			name: "partial", gate: "rate.success >= 90%", args: []string{"--partial"}, shards: []int{1}, wantCode: exitGateFailed,
 			wantHTML: true, wantLines: []string{"merged 1 of 2 shards; shard 0 is missing", "FAILED"},
 		},
+		{
+			// Shard 1's pod missed --start-at by 2.5 s.
+			name: "starts spread", gate: "rate.success >= 90%", args: []string{"--no-html"}, shards: []int{0, 1},
+			late: 2500 * time.Millisecond, wantCode: exitPass,
+			wantLines: []string{"merged from 2 shards; shard starts spread over 2.5 s: per-second figures are approximate", "PASSED"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "merged", "run")
 			args := append([]string{"report", "merge", "--out", out}, tt.args...)
 			for _, k := range tt.shards {
-				args = append(args, writeShardDir(t, k, 2, tt.gate))
+				args = append(args, writeLateShardDir(t, k, 2, time.Duration(k)*tt.late, tt.gate))
 			}
 			code, stdout, stderr := runCLI(t, args...)
 			require.Equal(t, tt.wantCode, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
@@ -108,6 +122,12 @@ func TestReportMergeCommand(t *testing.T) {
 func TestReportMergeCommandErrors(t *testing.T) {
 	s0, s1 := writeShardDir(t, 0, 2), writeShardDir(t, 1, 2)
 	out := filepath.Join(t.TempDir(), "out")
+	corrupt := writeShardDir(t, 1, 2)
+	f, err := os.OpenFile(filepath.Join(corrupt, report.FileTimeline), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("1000000000000,1,0,0,0,,\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
 	tests := []struct {
 		name string
 		args []string
@@ -119,6 +139,11 @@ func TestReportMergeCommandErrors(t *testing.T) {
 		{"not a shard", []string{"--out", out, s0, t.TempDir()}, "no summary.json (not a run directory)"},
 		{"out is a shard", []string{"--out", s1 + string(filepath.Separator), s0, s1}, "is one of the shard directories"},
 		{"unknown flag", []string{"--bogus", s0}, "flag provided but not defined: -bogus"},
+		{"corrupt timeline", []string{"--out", out, s0, corrupt},
+			filepath.Join(corrupt, report.FileTimeline) + ": line 4: second 1000000000000 is past the run's 2 s"},
+		{"pattern matches nothing", []string{"--out", out, s0, filepath.Join(s1, "nothing-*")},
+			`shard directory pattern "` + filepath.Join(s1, "nothing-*") + `" matches nothing: jitpsim report merge --out DIR`},
+		{"bad pattern", []string{"--out", out, s0, filepath.Join(s1, "[")}, "syntax error in pattern"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,6 +154,69 @@ func TestReportMergeCommandErrors(t *testing.T) {
 			assert.Regexp(t, `^jitpsim report: [^\n]*\n$`, stderr, "one line")
 		})
 	}
-	_, err := os.Stat(out)
+	_, err = os.Stat(out)
 	assert.ErrorIs(t, err, os.ErrNotExist, "nothing written on error")
+}
+
+func TestReportMergeExpandsPatterns(t *testing.T) {
+	// A results volume as the Kubernetes Job leaves it: one directory per
+	// shard, the merge's --out next to them, and a state directory.
+	results := t.TempDir()
+	for k := range 3 {
+		require.NoError(t, os.Rename(writeShardDir(t, k, 3, "rate.success >= 50%"), filepath.Join(results, fmt.Sprintf("shard-%d", k))))
+	}
+	require.NoError(t, os.Mkdir(filepath.Join(results, "state-0"), 0o755))
+	literal := filepath.Join(results, "shard-[9]") // a directory whose name has a pattern character
+	require.NoError(t, os.Rename(writeShardDir(t, 0, 3), literal))
+	in := func(names ...string) []string {
+		for i, n := range names {
+			names[i] = filepath.Join(results, n)
+		}
+		return names
+	}
+	tests := []struct {
+		name string
+		args []string
+		out  string
+		want []string // the shard directories, or the error
+		err  string
+	}{
+		{name: "pattern, sorted", args: in("shard-?"), out: in("merged")[0], want: in("shard-0", "shard-1", "shard-2")},
+		{name: "pattern and directories", args: in("shard-2", "shard-[01]"), out: in("merged")[0], want: in("shard-2", "shard-0", "shard-1")},
+		{name: "skips --out", args: in("shard-*"), out: in("shard-merged")[0], want: in("shard-0", "shard-1", "shard-2", "shard-[9]")},
+		{name: "existing name with a pattern character", args: in("shard-[9]"), out: in("merged")[0], want: in("shard-[9]")},
+		{name: "matches nothing", args: in("shard-1", "shards-*"), out: in("merged")[0],
+			err: `shard directory pattern "` + in("shards-*")[0] + `" matches nothing: ` + mergeUsage},
+		{name: "matches only --out", args: in("state-*"), out: in("state-0")[0],
+			err: `shard directory pattern "` + in("state-*")[0] + `" matches only --out ` + in("state-0")[0]},
+		{name: "bad pattern", args: in("shard-[1"), out: in("merged")[0], err: "syntax error in pattern"},
+		{name: "--out given as a shard", args: in("shard-0", "shard-1"), out: in("shard-1")[0], err: "is one of the shard directories"},
+	}
+	require.NoError(t, os.Mkdir(in("shard-merged")[0], 0o755))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dirs, err := expandShardArgs(tt.args, tt.out)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				assert.ErrorAs(t, err, new(usageError))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, dirs)
+		})
+	}
+
+	// As deploy/README.md runs it in the distroless image: the pattern
+	// reaches jitpsim unexpanded, and --out is one of its matches.
+	out := filepath.Join(results, "shard-merged")
+	code, stdout, stderr := runCLI(t, "report", "merge", "--out", out, filepath.Join(results, "shard-[0-2]"), filepath.Join(results, "shard-m*"))
+	require.Equal(t, exitUsage, code, "stdout:\n%s", stdout)
+	assert.Contains(t, stderr, `matches only --out`)
+	code, stdout, stderr = runCLI(t, "report", "merge", "--out", out, filepath.Join(results, "shard-[0-2]"))
+	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "\nmerged from 3 shards\n")
+	code, stdout, stderr = runCLI(t, "report", "merge", "--out", out, filepath.Join(results, "shard-[0-9m]*"))
+	require.Equal(t, exitPass, code, "a second merge skips the first's --out; stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "\nmerged from 3 shards\n")
 }

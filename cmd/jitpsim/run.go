@@ -98,6 +98,10 @@ func run(ctx context.Context, s *scenario.Scenario, o runOptions, stdout, stderr
 	if err := checkShard(s, o.shard); err != nil {
 		return exitUsage, usageError{err}
 	}
+	if o.shard != nil {
+		// What report merge checks that the shards belong to one run.
+		o.shard.Planned, o.shard.StartAt = sim.PlannedStarts(s), o.startAt.UTC()
+	}
 	if o.shard != nil && s.AbortOnFail {
 		// A shard sees only its part: it cannot tell that the whole run's gates can no longer pass.
 		fmt.Fprintf(stderr, "jitpsim: abort_on_fail is off in shard %d/%d: one shard's figures cannot tell whether the whole run's gates fail; jitpsim report merge judges them\n", o.shard.Index, o.shard.Count)

@@ -63,7 +63,7 @@ func TestRunShardRunsItsPositions(t *testing.T) {
 			require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 
 			m := readSummary(t, out)
-			assert.Equal(t, map[string]any{"index": float64(tt.shard.Index), "count": float64(tt.shard.Count)}, m["shard"])
+			assert.Equal(t, map[string]any{"index": float64(tt.shard.Index), "count": float64(tt.shard.Count), "planned": 4.0}, m["shard"])
 			assert.EqualValues(t, 2, m["devices"].(map[string]any)["planned"])
 			assert.EqualValues(t, 2, m["outcomes"].(map[string]any)["provisioned"])
 			assert.EqualValues(t, 2, m["target"].(map[string]any)["registrations"])
@@ -83,7 +83,7 @@ func TestRunShardStartLineAndDefaultOut(t *testing.T) {
 	assert.Contains(t, first, "each shard has its own embedded stand-in; for one shared target use jitpsim serve or an aws target")
 	assert.Contains(t, stderr, "writing this shard's outputs to s-shard-1-of-2")
 	m := readSummary(t, filepath.Join(dir, "s-shard-1-of-2"))
-	assert.Equal(t, map[string]any{"index": 1.0, "count": 2.0}, m["shard"])
+	assert.Equal(t, map[string]any{"index": 1.0, "count": 2.0, "planned": 4.0}, m["shard"])
 
 	// Unsharded (--shard 1/1 is the whole fleet): the line and the outputs as before.
 	code, _, stderr = runCLI(t, "run", path, "--devices", "2", "--shard", "0/1")
@@ -182,7 +182,9 @@ func TestRunInterruptedWhileWaitingStillReports(t *testing.T) {
 	assert.Equal(t, true, m["interrupted"])
 	assert.EqualValues(t, 0, m["devices"].(map[string]any)["started"])
 	assert.EqualValues(t, 4, m["devices"].(map[string]any)["planned"])
-	assert.Equal(t, map[string]any{"index": 1.0, "count": 2.0}, m["shard"])
+	sh := m["shard"].(map[string]any)
+	assert.Equal(t, []any{1.0, 2.0}, []any{sh["index"], sh["count"]})
+	assert.NotEmpty(t, sh["start_at"], "the shard records the requested start, which report merge compares")
 }
 
 func TestRunCtrlCWhileWaiting(t *testing.T) {
