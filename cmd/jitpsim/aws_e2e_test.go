@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
@@ -191,4 +192,59 @@ func TestAWSRunWithoutCredentials(t *testing.T) {
 	require.Len(t, lines, 1, stderr)
 	assert.Contains(t, lines[0], "no AWS credentials found")
 	assert.Contains(t, lines[0], "AWS_ACCESS_KEY_ID")
+}
+
+// TestAWSTargetShardedRun runs one fleet as two shards against one shared
+// target (`jitpsim serve`, the same code path as an AWS account), each with
+// its own --state holding the CA that aws setup registered, started together,
+// and merges them: the merged report covers every device once.
+func TestAWSTargetShardedRun(t *testing.T) {
+	const n = 60
+	serveCredentials(t)
+	r := startServe(t, serveOptions{})
+	path := awsScenario(t, r, n, "  verify: true\n")
+	setup := filepath.Join(t.TempDir(), "setup")
+	code, stdout, stderr := runCLI(t, "aws", "setup", path, "--state", setup)
+	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	caPEM, err := os.ReadFile(filepath.Join(setup, "ca", pki.CACertFile))
+	require.NoError(t, err)
+	caKey, err := os.ReadFile(filepath.Join(setup, "ca", pki.CAKeyFile))
+	require.NoError(t, err)
+
+	at := time.Now().Add(1500 * time.Millisecond).UTC().Format(time.RFC3339Nano)
+	dirs := make([]string, 2)
+	errs := make(chan error, 2)
+	for k := range dirs {
+		state := filepath.Join(t.TempDir(), "state")
+		require.NoError(t, os.MkdirAll(filepath.Join(state, "ca"), 0o700))
+		require.NoError(t, os.WriteFile(filepath.Join(state, "ca", pki.CACertFile), caPEM, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(state, "ca", pki.CAKeyFile), caKey, 0o600))
+		dirs[k] = filepath.Join(t.TempDir(), "out")
+		go func() {
+			code, stdout, stderr := runCLI(t, "run", path, "--state", state, "--out", dirs[k], "--quiet",
+				"--shard", fmt.Sprintf("%d/2", k), "--start-at", at)
+			if code != exitPass {
+				errs <- fmt.Errorf("shard %d: exit %d\nstdout:\n%s\nstderr:\n%s", k, code, stdout, stderr)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range dirs {
+		require.NoError(t, <-errs)
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	code, stdout, stderr = runCLI(t, "report", "merge", "--out", merged, dirs[0], dirs[1])
+	require.Equal(t, exitPass, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "merged from 2 shards")
+	sum := readSummary(t, merged)
+	assert.EqualValues(t, n, sum["outcomes"].(map[string]any)["provisioned"])
+	idem := sum["idempotency"].(map[string]any)
+	assert.EqualValues(t, n, idem["verified"], "every device verified once, by its own shard")
+	assert.EqualValues(t, 0, idem["violations"])
+	target := sum["target"].(map[string]any)
+	assert.EqualValues(t, 0, target["certificates_before"], "a shared target's counters: the smallest before")
+	things, certs := r.counts(t, setup)
+	assert.Equal(t, n, things)
+	assert.Equal(t, n, certs)
 }
