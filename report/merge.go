@@ -293,6 +293,16 @@ func mergeParts(parts []mergePart, opt MergeOptions) (*Summary, error) {
 	if len(missing) > 0 && !opt.Partial {
 		return nil, &MissingShardsError{Count: first.count, Missing: missing}
 	}
+	if planned != nil && len(missing) == 0 {
+		sum := 0
+		for _, p := range parts {
+			sum += p.s.Devices.Planned
+		}
+		if sum != planned.planned {
+			return nil, fmt.Errorf("%s: the shards planned %d devices in all, but the run planned %d; were they run with different --devices?",
+				planned.dir, sum, planned.planned)
+		}
+	}
 
 	m := mergeSummaries(parts)
 	m.MergedFrom, m.MergedShards = set, len(set.Indexes)

@@ -862,3 +862,19 @@ func TestMergeNotesStartSpread(t *testing.T) {
 		assert.Equal(t, readFiles(t, writeRun(t, direct)), readFiles(t, writeRun(t, m)))
 	})
 }
+
+func TestMergeRefusesShardsThatDoNotAddUpToTheRun(t *testing.T) {
+	fleet := testFleet(30)
+	var dirs []string
+	for k := range 2 {
+		dirs = append(dirs, writeRun(t, shardSummary(t, fleet, &Shard{Index: k, Count: 2, Planned: 30})))
+	}
+	_, err := MergeDirs(dirs, MergeOptions{})
+	require.NoError(t, err, "15 and 15 of 30")
+
+	// Shard 1 was run with other --devices, yet names the same whole run.
+	editSummary(t, dirs[1], func(m map[string]any) { m["devices"].(map[string]any)["planned"] = 10 })
+	_, err = MergeDirs(dirs, MergeOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the shards planned 25 devices in all, but the run planned 30")
+}

@@ -214,6 +214,7 @@ func TestAWSTargetShardedRun(t *testing.T) {
 	at := time.Now().Add(1500 * time.Millisecond).UTC().Format(time.RFC3339Nano)
 	dirs := make([]string, 2)
 	errs := make(chan error, 2)
+	logs := make([]string, 2)
 	for k := range dirs {
 		state := filepath.Join(t.TempDir(), "state")
 		require.NoError(t, os.MkdirAll(filepath.Join(state, "ca"), 0o700))
@@ -221,8 +222,9 @@ func TestAWSTargetShardedRun(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(state, "ca", pki.CAKeyFile), caKey, 0o600))
 		dirs[k] = filepath.Join(t.TempDir(), "out")
 		go func() {
-			code, stdout, stderr := runCLI(t, "run", path, "--state", state, "--out", dirs[k], "--quiet",
+			code, stdout, stderr := runCLI(t, "run", path, "--state", state, "--out", dirs[k],
 				"--shard", fmt.Sprintf("%d/2", k), "--start-at", at)
+			logs[k] = stderr
 			if code != exitPass {
 				errs <- fmt.Errorf("shard %d: exit %d\nstdout:\n%s\nstderr:\n%s", k, code, stdout, stderr)
 				return
@@ -232,6 +234,10 @@ func TestAWSTargetShardedRun(t *testing.T) {
 	}
 	for range dirs {
 		require.NoError(t, <-errs)
+	}
+	for k, log := range logs {
+		assert.Contains(t, log, fmt.Sprintf("jitpsim: plan for the whole run (all 2 shards; this is shard %d) against the aws target", k),
+			"AWS's quotas are the account's: a shard plans the whole run")
 	}
 	merged := filepath.Join(t.TempDir(), "merged")
 	code, stdout, stderr = runCLI(t, "report", "merge", "--out", merged, dirs[0], dirs[1])

@@ -52,7 +52,8 @@ func planAWSRun(s *scenario.Scenario) awsPlan {
 }
 
 // write prints the plan: what the run does and the quota that binds first.
-func (p awsPlan) write(w io.Writer, s *scenario.Scenario, cfg awsiot.Config) {
+// A shard prints the whole run's plan, since AWS's quotas are the account's.
+func (p awsPlan) write(w io.Writer, s *scenario.Scenario, cfg awsiot.Config, shard *report.Shard) {
 	where := fmt.Sprintf("AWS IoT %s (a real account", cfg.Region)
 	if !cfg.RealAccount() {
 		where = fmt.Sprintf("the aws target %s (region %s", cfg.EndpointURL, cfg.Region)
@@ -65,9 +66,13 @@ func (p awsPlan) write(w io.Writer, s *scenario.Scenario, cfg awsiot.Config) {
 	if a := s.Arrival; a.Model == scenario.ModelOpen && len(a.Stages) == 0 && a.Burst == nil && s.Capacity == nil {
 		rate = fmt.Sprintf(" at %g/s", a.Rate)
 	}
-	fmt.Fprintf(w, "jitpsim: plan against %s: %d devices%s, %d MQTT CONNECTs, %d JITP provisionings by AWS "+
+	whole := ""
+	if shard != nil {
+		whole = fmt.Sprintf(" for the whole run (all %d shards; this is shard %d)", shard.Count, shard.Index)
+	}
+	fmt.Fprintf(w, "jitpsim: plan%s against %s: %d devices%s, %d MQTT CONNECTs, %d JITP provisionings by AWS "+
 		"(RegisterThing with CreateThing, AttachPolicy, AttachThingPrincipal, UpdateCertificate) and about %d control-plane calls by jitpsim (%d to verify)\n",
-		where, p.devices, rate, p.connects, p.devices, p.calls, p.verify)
+		whole, where, p.devices, rate, p.connects, p.devices, p.calls, p.verify)
 	if p.quotaErr != nil {
 		return
 	}
@@ -82,7 +87,7 @@ func confirmAWSRun(s *scenario.Scenario, cfg awsiot.Config, o runOptions, stderr
 	p := planAWSRun(s)
 	needsYes := cfg.RealAccount() && p.devices > s.Target.ConfirmAbove && !o.yes
 	if !o.quiet || needsYes {
-		p.write(stderr, s, cfg)
+		p.write(stderr, s, cfg, o.shard)
 	}
 	if needsYes {
 		return usagef("%d devices against a real AWS account is above target.confirm_above (%d): check the plan above and add --yes to run it",
