@@ -241,8 +241,9 @@ func checkCapacity(s *scenario.Scenario, shard *report.Shard) error {
 }
 
 // targetCounters reports what the stand-in created during the run.
-func targetCounters(before, after localiot.Stats) map[string]int64 {
-	return map[string]int64{
+// With limits (target.aws_limits) it adds what the limits refused.
+func targetCounters(before, after localiot.Stats, limits bool) map[string]int64 {
+	c := map[string]int64{
 		"things_before":          int64(before.Things),
 		"things_after":           int64(after.Things),
 		"certificates_before":    int64(before.Certificates),
@@ -252,12 +253,14 @@ func targetCounters(before, after localiot.Stats) map[string]int64 {
 		"provision_client_error": after.ProvisionClientError - before.ProvisionClientError,
 		"provision_server_error": after.ProvisionServerError - before.ProvisionServerError,
 		"connects_refused":       after.ConnectsRefused - before.ConnectsRefused,
-		// The throttled counts stay 0 unless target.aws_limits is on.
-		"connects_throttled":      after.ConnectsThrottled - before.ConnectsThrottled,
-		"registrations_throttled": after.RegistrationsThrottled - before.RegistrationsThrottled,
-		"provision_throttled":     after.ProvisionThrottled - before.ProvisionThrottled,
-		"publishes_throttled":     after.PublishesThrottled - before.PublishesThrottled,
 	}
+	if limits {
+		c["connects_throttled"] = after.ConnectsThrottled - before.ConnectsThrottled
+		c["registrations_throttled"] = after.RegistrationsThrottled - before.RegistrationsThrottled
+		c["provision_throttled"] = after.ProvisionThrottled - before.ProvisionThrottled
+		c["publishes_throttled"] = after.PublishesThrottled - before.PublishesThrottled
+	}
+	return c
 }
 
 // checkThingsCreated adds the target-side idempotency check: a run may create

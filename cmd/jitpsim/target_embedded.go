@@ -102,7 +102,7 @@ func (t *embeddedTarget) stop(stderr io.Writer) map[string]int64 {
 		fmt.Fprintf(stderr, "jitpsim: closing the stand-in: %v\n", err)
 	}
 	t.after = t.srv.Stats()
-	return targetCounters(t.before, t.after)
+	return targetCounters(t.before, t.after, t.s.Target.AWSLimits)
 }
 
 // check adds the count of things created twice.
