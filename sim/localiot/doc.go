@@ -114,5 +114,6 @@
 //     worth of calls; AWS does not document its buckets' burst.
 //   - Any packet over 192 KB is refused before it is buffered, by closing the connection.
 //   - Event timestamps are epoch milliseconds; AWS's documentation does not state the unit.
-//   - No lifecycle events; the control-plane API implements the operations listed in package api.
+//   - Lifecycle events only for connects and disconnects (no connect_failed, subscribe or
+//     unsubscribe events); the control-plane API implements the operations listed in package api.
 package localiot

@@ -41,10 +41,19 @@ func (s *Server) publishRegistered(certID, caID string, registered time.Time) {
 		CertificateRegistrationTimestamp: strconv.FormatInt(registered.UnixMilli(), 10),
 	}
 	payload, err := json.Marshal(ev)
-	if err == nil {
-		err = s.broker.Publish(RegisteredEventTopic(caID), payload, false, 0)
-	}
 	if err != nil {
 		s.log.Warn("publish registration event", "cert", certID, "err", err)
+		return
+	}
+	s.publishEvent(RegisteredEventTopic(caID), payload)
+}
+
+// publishEvent publishes an AWS IoT event (QoS 0, not retained) through the broker's inline
+// client; a failure is logged. mochi fans the message out in the calling goroutine but never
+// waits for a subscriber: each delivery is queued on the subscriber's write queue, or dropped
+// when that queue is full (Capabilities.MaximumClientWritesPending).
+func (s *Server) publishEvent(topic string, payload []byte) {
+	if err := s.broker.Publish(topic, payload, false, 0); err != nil {
+		s.log.Warn("publish event", "topic", topic, "err", err)
 	}
 }

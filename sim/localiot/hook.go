@@ -11,10 +11,12 @@ import (
 // hook connects mochi's connection lifecycle to the stand-in: OnConnect applies AWS IoT's
 // certificate, JITP and iot:Connect rules; OnPacketRead AWS's MQTT rules; OnSessionEstablish
 // the duplicate client ID rule; OnSubscribe and OnACLCheck the iot:Subscribe, iot:Publish and
-// iot:Receive policies; OnPublish and OnACLCheck the publish rate per connection.
+// iot:Receive policies; OnPublish and OnACLCheck the publish rate per connection;
+// OnSessionEstablished and OnDisconnect publish the lifecycle events (lifecycle.go).
 type hook struct {
 	mqtt.HookBase
-	s *Server
+	s    *Server
+	life lifecycle
 }
 
 // ID names the hook in mochi's logs.
@@ -23,8 +25,8 @@ func (h *hook) ID() string { return "jitpsim-localiot" }
 // Provides tells mochi which events the hook handles.
 func (h *hook) Provides(b byte) bool {
 	switch b {
-	case mqtt.OnConnect, mqtt.OnConnectAuthenticate, mqtt.OnSessionEstablish, mqtt.OnDisconnect,
-		mqtt.OnPacketRead, mqtt.OnSubscribe, mqtt.OnSubscribed, mqtt.OnACLCheck, mqtt.OnPublish:
+	case mqtt.OnConnect, mqtt.OnConnectAuthenticate, mqtt.OnSessionEstablish, mqtt.OnSessionEstablished,
+		mqtt.OnDisconnect, mqtt.OnPacketRead, mqtt.OnSubscribe, mqtt.OnSubscribed, mqtt.OnACLCheck, mqtt.OnPublish:
 		return true
 	}
 	return false
@@ -46,8 +48,14 @@ func (h *hook) OnSessionEstablish(cl *mqtt.Client, _ packets.Packet) {
 	h.s.takeOver(cl)
 }
 
-// OnDisconnect forgets the connection's session.
-func (h *hook) OnDisconnect(cl *mqtt.Client, _ error, _ bool) {
+// OnSessionEstablished publishes the connected event of a connection mochi accepted with CONNACK.
+func (h *hook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
+	h.life.connected(h.s, cl)
+}
+
+// OnDisconnect publishes the disconnected event of an accepted connection and forgets its session.
+func (h *hook) OnDisconnect(cl *mqtt.Client, err error, _ bool) {
+	h.life.disconnected(h.s, cl, err)
 	h.s.sessions.remove(cl)
 }
 
