@@ -118,6 +118,19 @@ type Arrival struct {
 	Concurrency int `yaml:"concurrency"`
 }
 
+// StagesPeak returns the highest rate the ramp stages reach: the start rate or
+// a stage's rate, whichever is higher (0 without stages).
+func (a Arrival) StagesPeak() float64 {
+	if len(a.Stages) == 0 {
+		return 0
+	}
+	peak := a.StartRate
+	for _, st := range a.Stages {
+		peak = max(peak, st.Rate)
+	}
+	return peak
+}
+
 // Stage is one ramp stage: the rate moves linearly to Rate over Duration.
 type Stage struct {
 	// Duration is how long the stage lasts.

@@ -87,10 +87,7 @@ func PlanCapacity(s *scenario.Scenario, sh *report.Shard, inProcessTarget bool) 
 		// With aws_limits and no provision_delay, assume AWS's 3 s upper bound:
 		// the guard would rather overestimate.
 		session := b.Backoff + s.Target.ExpectedProvisionDelay() + b.Hold.Duration + time.Second
-		rate := a.Rate
-		for _, st := range a.Stages {
-			rate = math.Max(rate, st.Rate)
-		}
+		rate := math.Max(a.Rate, a.StagesPeak())
 		if a.Burst != nil {
 			rate = float64(a.Burst.Size) / a.Burst.Every.Seconds()
 			p.InFlight = (a.Burst.Size + n - 1) / n // the shard's part of one burst, rounded up

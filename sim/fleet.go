@@ -142,11 +142,7 @@ func mintAhead(a scenario.Arrival, planned, shards int) int {
 	case a.Model == scenario.ModelClosed:
 		want = float64(2 * a.Concurrency)
 	case len(a.Stages) > 0:
-		want = a.StartRate
-		for _, st := range a.Stages {
-			want = math.Max(want, st.Rate)
-		}
-		want /= n
+		want = a.StagesPeak() / n
 	case a.Burst != nil:
 		want = float64(2*a.Burst.Size) / n
 	default:

@@ -21,7 +21,6 @@ import (
 type holdPhase struct {
 	d       *Device
 	s       *session
-	ctx     context.Context
 	started time.Time
 	then    func(report.Outcome, string)
 
@@ -42,7 +41,7 @@ type holdPhase struct {
 // phase's outcome: empty when the hold ran its course, otherwise why it ended
 // early (run stopped, connection lost, publish failed).
 func (d *Device) hold(ctx context.Context, s *session, then func(report.Outcome, string)) {
-	h := &holdPhase{d: d, s: s, ctx: ctx, started: time.Now(), then: then}
+	h := &holdPhase{d: d, s: s, started: time.Now(), then: then}
 	if d.Holding != nil {
 		d.Holding.Add(1)
 	}

@@ -57,11 +57,7 @@ func pace(a scenario.Arrival) string {
 	case a.Model == scenario.ModelClosed:
 		return fmt.Sprintf("%d at a time", a.Concurrency)
 	case len(a.Stages) > 0:
-		peak := a.StartRate
-		for _, st := range a.Stages {
-			peak = max(peak, st.Rate)
-		}
-		return fmt.Sprintf("on %d ramp stages from %g/s, up to %g/s", len(a.Stages), a.StartRate, peak)
+		return fmt.Sprintf("on %d ramp stages from %g/s, up to %g/s", len(a.Stages), a.StartRate, a.StagesPeak())
 	case a.Burst != nil:
 		return fmt.Sprintf("in bursts of %d every %s", a.Burst.Size, a.Burst.Every)
 	}
@@ -79,10 +75,7 @@ func shardPace(a scenario.Arrival, sh *report.Shard) string {
 	case a.Model == scenario.ModelClosed:
 		return fmt.Sprintf("%d at a time of %d", sim.ShardArrival(a, sh).Concurrency, a.Concurrency)
 	case len(a.Stages) > 0:
-		peak := a.StartRate
-		for _, st := range a.Stages {
-			peak = max(peak, st.Rate)
-		}
+		peak := a.StagesPeak()
 		return fmt.Sprintf("on every %s start of the ramp stages (up to %.4g/s of %g/s)", ordinal(sh.Count), peak/n, peak)
 	case a.Burst != nil:
 		return fmt.Sprintf("in about 1/%d of each burst of %d every %s", sh.Count, a.Burst.Size, a.Burst.Every)
